@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CentersConfig(AppConfig):
+    name = "centers"
+    verbose_name = "Treatment facilities"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,177 @@
+"""The public search: one FilterSet, whose methods are one-line calls into FacilityQuerySet."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils.http import urlencode
+
+from centers import geo
+from centers.models import Insurer
+from centers.vocabulary import Language, LevelOfCare, Medication, Payment, Population
+
+RADIUS_CHOICES = [("5", "5 miles"), ("10", "10 miles"), ("25", "25 miles"), ("50", "50 miles"), ("100", "100 miles"), ("state", "Anywhere in the state")]
+DEFAULT_RADIUS = "25"
+
+
+class LocationField(forms.CharField):
+    """Text a person types ("30301", "Atlanta, GA", "33.75,-84.39"), cleaned to a geo.Point."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", geo.MAX_PLACE_LENGTH)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            return geo.lookup_place(text)
+        except geo.PlaceNotFound as error:
+            raise ValidationError(str(error), code="place_not_found") from None
+
+
+class LocationFilter(django_filters.Filter):
+    field_class = LocationField
+
+
+class FacilityFilter(django_filters.FilterSet):
+    location = LocationFilter(
+        label="ZIP code or city",
+        method="filter_location",
+        help_text="A 5-digit ZIP code or a city and state, like 30301 or Atlanta, GA.",
+    )
+    radius = django_filters.ChoiceFilter(
+        label="Distance",
+        choices=RADIUS_CHOICES,
+        empty_label=None,
+        method="filter_location",
+        help_text="How far you can travel.",
+    )
+    level = django_filters.MultipleChoiceFilter(
+        label="Type of care",
+        choices=LevelOfCare.choices,
+        method="filter_level",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Pick any that would help; not sure? See “Understanding care”.",
+    )
+    medication = django_filters.MultipleChoiceFilter(
+        label="Medication for addiction",
+        choices=Medication.choices,
+        method="filter_medication",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Medicines that ease cravings and withdrawal (also called MAT or MOUD).",
+    )
+    payment = django_filters.MultipleChoiceFilter(
+        label="How you will pay",
+        choices=Payment.choices,
+        method="filter_payment",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Places that take any of the ways you pick.",
+    )
+    insurer = django_filters.ModelChoiceFilter(
+        label="Your insurance company",
+        queryset=Insurer.objects.all(),
+        to_field_name="slug",
+        method="filter_insurer",
+        empty_label="Any insurance company",
+        help_text="Listed when a facility has told us. Always check with the facility too.",
+    )
+    population = django_filters.MultipleChoiceFilter(
+        label="Programs for",
+        choices=Population.choices,
+        method="filter_population",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Programs designed for a specific group.",
+    )
+    language = django_filters.MultipleChoiceFilter(
+        label="Language",
+        choices=Language.choices,
+        method="filter_language",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Care in a language other than English.",
+    )
+    telehealth = django_filters.BooleanFilter(
+        label="Offers telehealth (video or phone visits)",
+        method="filter_telehealth",
+        widget=forms.CheckboxInput,
+        help_text="Some care can happen from home.",
+    )
+    q = django_filters.CharFilter(
+        label="Facility name",
+        method="filter_name",
+        max_length=100,
+        help_text="Part of a facility's name, if you know it.",
+    )
+
+    class Meta:
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("radius"):
+            data = data.copy()
+            data["radius"] = DEFAULT_RADIUS
+        super().__init__(data, *args, **kwargs)
+
+    def filter_location(self, queryset, name, value):
+        return queryset  # applied with the radius in filter_queryset(); they only make sense together
+
+    def filter_level(self, queryset, name, value):
+        return queryset.offering(value)
+
+    def filter_medication(self, queryset, name, value):
+        return queryset.with_medications(value)
+
+    def filter_payment(self, queryset, name, value):
+        return queryset.paying_with(value)
+
+    def filter_insurer(self, queryset, name, value):
+        return queryset.accepting_insurers([value])
+
+    def filter_population(self, queryset, name, value):
+        return queryset.serving(value)
+
+    def filter_language(self, queryset, name, value):
+        return queryset.speaking(value)
+
+    def filter_telehealth(self, queryset, name, value):
+        return queryset.with_telehealth() if value else queryset
+
+    def filter_name(self, queryset, name, value):
+        return queryset.named(value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        origin = self.origin
+        if origin is None:
+            return queryset.order_by("state", "city", "name", "pk")
+        radius = self.form.cleaned_data.get("radius") or DEFAULT_RADIUS
+        if radius == "state":
+            return queryset.in_state(origin.state or geo.nearest_state(origin)).by_distance(origin)
+        return queryset.near(origin, float(radius)).by_distance(origin)
+
+    @property
+    def origin(self) -> geo.Point | None:
+        return self.form.cleaned_data.get("location") if self.is_bound and self.is_valid() else None
+
+    @property
+    def has_search(self) -> bool:
+        """True once someone asked for something (a place or any filter), not on the empty page."""
+        return self.is_bound and any(
+            value not in (None, "", [], False) for name, value in self.form.cleaned_data.items() if name != "radius"
+        )
+
+    def next_radius(self) -> tuple[str, int, str] | None:
+        """For an empty result: the next larger radius, how many facilities it has, and its query string."""
+        radius = self.form.cleaned_data.get("radius")
+        values = [value for value, _ in RADIUS_CHOICES]
+        if self.origin is None or radius not in values or radius == values[-1]:
+            return None
+        wider = values[values.index(radius) + 1]
+        data = self.data.copy() if isinstance(self.data, QueryDict) else QueryDict(urlencode(self.data, doseq=True), mutable=True)
+        data.setlist("radius", [wider])
+        data.pop("page", None)
+        count = type(self)(data, queryset=self.queryset).qs.count()
+        return wider, count, data.urlencode()

@@ -1,0 +1,368 @@
+"""Import the FindTreatment.gov (SAMHSA) CSV export.
+
+Rules (also in README, "Importing real data"):
+- A facility is recognised again by a key made from name1, name2, street1 and ZIP, because the CSV
+  carries no stable id. Re-importing a file updates those facilities instead of duplicating them.
+- Every row is checked before anything is written, and the whole file is written in one
+  transaction: a bad row is rejected (with its line number and why) and never half-written; a file
+  that cannot be read changes nothing.
+- Local edits win. Each facility remembers the values of its last import. On re-import a field
+  takes the file's new value only if it still holds the last imported value; a field somebody
+  edited in Finder keeps the edit. Services merge the same way, code by code.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from centers import geo
+from centers.models import Facility, Service
+from centers.taxonomy import category_and_label
+from centers.vocabulary import OPERATOR_CODES, FacilityType, Source
+
+LEADING_COLUMNS = (
+    "name1", "name2", "street1", "street2", "city", "state", "zip", "zip4", "county", "phone",
+    "intake_prompt", "intake1", "intake2", "website", "latitude", "longitude", "type_facility",
+)  # fmt: skip
+REQUIRED_COLUMNS = ("name1", "street1", "city", "state", "zip")
+# Facility fields an import sets; each can be edited locally and is merged as described above.
+IMPORTED_FIELDS = (
+    "name", "name2", "street1", "street2", "city", "state", "zip_code", "county", "latitude",
+    "longitude", "phone", "intake_phone", "website", "facility_type", "operator",
+)  # fmt: skip
+TRUE_VALUES = {"1", "y", "yes", "true", "x"}
+
+PHONE_RE = re.compile(
+    r"(?:\+?1[\s.\-]*)?\(?\s*(\d{3})\s*\)?[\s.\-]*(\d{3})[\s.\-]*(\d{4})(?:\s*(?:x|ext\.?|extension)\s*(\d{1,6}))?",
+    re.IGNORECASE,
+)
+validate_url = URLValidator(schemes=["http", "https"])
+
+
+class ImportFileError(Exception):
+    """The file cannot be imported at all; nothing was changed."""
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: list[tuple[int, str]] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+    kept_local_edits: int = 0
+    not_in_file: int = 0
+    demo_removed: int = 0
+    unknown_codes: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    key: str
+    values: dict
+    codes: frozenset[str]
+
+
+# Normalising values -------------------------------------------------------------------------
+
+
+def format_phone(match: re.Match) -> str:
+    area, exchange, number, extension = match.groups()
+    text = f"({area}) {exchange}-{number}"
+    return f"{text} ext. {extension}" if extension else text
+
+
+def normalize_phone(text: str) -> str:
+    """'(334)673-2143' -> '(334) 673-2143'; '' if there is no 10-digit number."""
+    match = PHONE_RE.search(text or "")
+    return format_phone(match) if match else ""
+
+
+def split_phones(text: str) -> tuple[str, str]:
+    """The main and intake numbers from a cell like '(334)428-5050 Intake: (334)428-5040'."""
+    main = intake = ""
+    for match in PHONE_RE.finditer(text or ""):
+        before = text[: match.start()].lower()
+        if "intake" in before[-12:] and not intake:
+            intake = format_phone(match)
+        elif not main:
+            main = format_phone(match)
+    return main, intake
+
+
+def normalize_url(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if not re.match(r"^https?://", text, re.IGNORECASE):
+        text = "http://" + text.lstrip("/")
+    validate_url(text)  # raises ValidationError
+    return text
+
+
+def normalize_zip(text: str) -> str:
+    digits = (text or "").strip().split("-")[0]
+    if not digits.isdigit() or not 3 <= len(digits) <= 5:
+        raise ValueError(f"ZIP code {text!r} is not 5 digits")
+    # Spreadsheets drop leading zeros (02134 -> 2134).
+    return digits.zfill(5)
+
+
+def facility_key(name1: str, name2: str, street1: str, zip_code: str) -> str:
+    """A stable id for a row, since the export has none: several programs share an address."""
+    parts = [" ".join(part.lower().split()) for part in (name1, name2, street1, zip_code)]
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:20]
+
+
+# Reading the file ---------------------------------------------------------------------------
+
+
+def read_text(path: Path, result: ImportResult) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ImportFileError(f"cannot read {path}: {error.strerror}") from None
+    if not raw.strip():
+        raise ImportFileError(f"{path} is empty")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # Older exports were saved as Windows-1252; decode line by line so only those lines are affected.
+    lines = []
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append(line.decode("cp1252", errors="replace"))
+            result.warnings.append((number, "not valid UTF-8; read as Windows-1252, check accents in this row"))
+    return "\n".join(lines)
+
+
+def parse_rows(text: str, result: ImportResult) -> Iterable[ParsedRow]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [column.strip().lower() for column in next(reader)]
+    except (StopIteration, csv.Error):
+        raise ImportFileError("the file has no header row") from None
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise ImportFileError(
+            f"this is not a FindTreatment.gov export: missing column(s) {', '.join(missing)} "
+            f"(found {', '.join(header[:8]) or 'none'}{'...' if len(header) > 8 else ''})"
+        )
+    code_columns = [(index, column.upper()) for index, column in enumerate(header) if column and column not in LEADING_COLUMNS]
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            result.rows += 1
+            result.rejected.append((reader.line_num, f"unreadable CSV: {error}"))
+            continue
+        if not any(cell.strip() for cell in cells):
+            continue
+        result.rows += 1
+        line = reader.line_num
+        if len(cells) != len(header):
+            result.rejected.append((line, f"has {len(cells)} values but the header has {len(header)} columns"))
+            continue
+        row = dict(zip(header, cells))
+        try:
+            values = row_values(row, line, result)
+        except ValueError as error:
+            result.rejected.append((line, str(error)))
+            continue
+        codes = frozenset(code for index, code in code_columns if cells[index].strip().lower() in TRUE_VALUES)
+        values["operator"] = next((op for code, op in OPERATOR_CODES.items() if code in codes), "")
+        key = facility_key(values["name"], values["name2"], values["street1"], values["zip_code"])
+        yield ParsedRow(line=line, key=key, values=values, codes=codes)
+
+
+def row_values(row: dict[str, str], line: int, result: ImportResult) -> dict:
+    """The facility fields of one row; raises ValueError with the reason to reject it."""
+    text = {column: " ".join((value or "").split()) for column, value in row.items()}
+    if not text["name1"]:
+        raise ValueError("name1 (the facility name) is empty")
+    if not text["street1"] or not text["city"]:
+        raise ValueError("street1 and city are required")
+    state = text["state"].upper()
+    if state not in geo.STATE_NAMES:
+        raise ValueError(f"unknown state {text['state']!r}")
+    zip_code = normalize_zip(text["zip"])
+
+    latitude = longitude = None
+    try:
+        latitude, longitude = float(text.get("latitude", "")), float(text.get("longitude", ""))
+        point = geo.Point(latitude, longitude)
+        if not point.is_valid or (latitude == 0 and longitude == 0):
+            raise ValueError
+    except ValueError:
+        point = geo.zip_point(zip_code)
+        if point is None:
+            raise ValueError(
+                f"no usable coordinates ({text.get('latitude')!r}, {text.get('longitude')!r}) and ZIP {zip_code} is unknown"
+            ) from None
+        if text.get("latitude") or text.get("longitude"):
+            result.warnings.append((line, f"coordinates unusable; placed at the center of ZIP {zip_code}"))
+        latitude, longitude = point.latitude, point.longitude
+
+    phone, intake_phone = split_phones(text.get("phone", ""))
+    if text.get("phone") and not phone and not intake_phone:
+        result.warnings.append((line, f"phone {text['phone']!r} is not a 10-digit number; left blank"))
+    intake_phone = normalize_phone(text.get("intake1", "")) or normalize_phone(text.get("intake2", "")) or intake_phone
+    try:
+        website = normalize_url(text.get("website", ""))
+    except ValidationError:
+        result.warnings.append((line, f"website {text['website']!r} is not a valid address; left blank"))
+        website = ""
+    facility_type = text.get("type_facility", "").upper()
+    if facility_type not in FacilityType.values:
+        facility_type = FacilityType.SUBSTANCE_USE
+
+    values = {
+        "name": text["name1"],
+        "name2": text.get("name2", ""),
+        "street1": text["street1"],
+        "street2": text.get("street2", ""),
+        "city": text["city"],
+        "state": state,
+        "zip_code": zip_code,
+        "county": text.get("county", ""),
+        "latitude": round(latitude, 7),
+        "longitude": round(longitude, 7),
+        "phone": phone,
+        "intake_phone": intake_phone,
+        "website": website,
+        "facility_type": facility_type,
+    }
+    for name, value in values.items():
+        max_length = getattr(Facility._meta.get_field(name), "max_length", None)
+        if max_length and isinstance(value, str) and len(value) > max_length:
+            raise ValueError(f"{name} is longer than {max_length} characters")
+    return values
+
+
+# Writing ------------------------------------------------------------------------------------
+
+
+def import_samhsa_file(
+    path: Path | str, *, remove_demo: bool = True, progress: Callable[[str], None] | None = None
+) -> ImportResult:
+    """Import one export file; see the module docstring for the rules."""
+    path = Path(path)
+    result = ImportResult()
+    say = progress or (lambda message: None)
+    text = read_text(path, result)
+
+    parsed: dict[str, ParsedRow] = {}
+    for row in parse_rows(text, result):
+        if row.key in parsed:
+            first = parsed[row.key]
+            if first.values == row.values and first.codes == row.codes:
+                result.duplicates.append((row.line, f"exact duplicate of line {first.line}; skipped"))
+            else:
+                result.rejected.append(
+                    (row.line, f"same name, second name, street and ZIP as line {first.line} but different details")
+                )
+            continue
+        parsed[row.key] = row
+        if result.rows % 2000 == 0:
+            say(f"  read {result.rows:,} rows")
+    say(f"  read {result.rows:,} rows; writing")
+
+    existing = {
+        f["source_id"]: f
+        for f in Facility.objects.filter(source=Source.SAMHSA).values("id", "source_id", "imported_values", *IMPORTED_FIELDS)
+    }
+    current_codes: dict[int, set[str]] = {}
+    through = Facility.services.through
+    for facility_id, code in through.objects.filter(facility__source=Source.SAMHSA).values_list("facility_id", "service_id"):
+        current_codes.setdefault(facility_id, set()).add(code)
+
+    now = timezone.now()
+    to_create: list[tuple[Facility, frozenset[str]]] = []
+    to_update: list[Facility] = []
+    codes_to_add: list[tuple[int, str]] = []
+    codes_to_remove: list[tuple[int, str]] = []
+    for key, row in parsed.items():
+        imported = {**row.values, "services": sorted(row.codes)}
+        if key not in existing:
+            facility = Facility(source=Source.SAMHSA, source_id=key, imported_values=imported, imported_at=now, **row.values)
+            facility.slug = facility.make_slug()
+            facility.created_at = facility.updated_at = now
+            to_create.append((facility, row.codes))
+            continue
+        old = existing[key]
+        previous = old["imported_values"] or {}
+        changes = {}
+        for name, new_value in row.values.items():
+            edited_locally = name in previous and old[name] != previous[name]
+            if edited_locally:
+                if new_value != previous[name]:
+                    result.kept_local_edits += 1
+            elif old[name] != new_value:
+                changes[name] = new_value
+        have = current_codes.get(old["id"], set())
+        before = set(previous.get("services", have))
+        added = (row.codes - before) - have
+        removed = (before - row.codes) & have
+        codes_to_add += [(old["id"], code) for code in added]
+        codes_to_remove += [(old["id"], code) for code in removed]
+        if changes or added or removed or previous != imported:
+            facility = Facility(id=old["id"], **{name: old[name] for name in IMPORTED_FIELDS})
+            for name, value in changes.items():
+                setattr(facility, name, value)
+            facility.slug = facility.make_slug()
+            facility.imported_values, facility.imported_at, facility.updated_at = imported, now, now
+            to_update.append(facility)
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    result.created = len(to_create)
+    result.not_in_file = len(existing.keys() - parsed.keys())
+
+    all_codes = {code for row in parsed.values() for code in row.codes}
+    known = set(Service.objects.values_list("code", flat=True))
+    result.unknown_codes = all_codes - known
+
+    with transaction.atomic():
+        Service.objects.bulk_create(
+            [Service(code=code, category=category_and_label(code)[0], label=category_and_label(code)[1]) for code in result.unknown_codes],
+            ignore_conflicts=True,
+        )
+        if remove_demo:
+            result.demo_removed = Facility.objects.demo().count()
+            Facility.objects.demo().delete()
+        created = Facility.objects.bulk_create([facility for facility, _ in to_create], batch_size=500)
+        for facility, (_, codes) in zip(created, to_create):
+            codes_to_add += [(facility.id, code) for code in codes]
+        Facility.objects.bulk_update(
+            to_update, [*IMPORTED_FIELDS, "slug", "imported_values", "imported_at", "updated_at"], batch_size=200
+        )
+        through.objects.bulk_create(
+            [through(facility_id=facility_id, service_id=code) for facility_id, code in codes_to_add], batch_size=5000
+        )
+        by_code: dict[str, list[int]] = {}
+        for facility_id, code in codes_to_remove:
+            by_code.setdefault(code, []).append(facility_id)
+        for code, facility_ids in by_code.items():
+            through.objects.filter(service_id=code, facility_id__in=facility_ids).delete()
+    return result

@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from centers.models import Facility
+
+
+class Command(BaseCommand):
+    help = "Delete the fictional demo facilities (and only them)."
+
+    def handle(self, **options):
+        demo = Facility.objects.demo()
+        count = demo.count()
+        demo.delete()
+        self.stdout.write(self.style.SUCCESS(f"Removed {count:,} demo facilities."))

@@ -1,0 +1,240 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+from centers import geo
+from centers.taxonomy import ServiceCategory
+from centers.vocabulary import (
+    LANGUAGE_CODES,
+    TELEHEALTH_CODES,
+    FacilityType,
+    Language,
+    LevelOfCare,
+    Medication,
+    Operator,
+    Payment,
+    Population,
+    Source,
+    Status,
+)
+
+
+class Service(models.Model):
+    """One SAMHSA service code (a column of the export), such as OIT or MD."""
+
+    code = models.CharField(max_length=16, primary_key=True)
+    category = models.CharField(max_length=32, choices=ServiceCategory.choices, default=ServiceCategory.OTHER)
+    label = models.CharField(max_length=200, help_text="Plain words a family understands.")
+
+    class Meta:
+        ordering = ["category", "label"]
+
+    def __str__(self):
+        return f"{self.label} ({self.code})"
+
+
+class Insurer(models.Model):
+    """A named insurance plan, so families can ask "do they take *my* insurance"."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class FacilityQuerySet(models.QuerySet):
+    def listed(self):
+        return self.filter(is_listed=True).exclude(status=Status.CLOSED)
+
+    def demo(self):
+        return self.filter(source=Source.DEMO)
+
+    def with_any_code(self, codes):
+        """Facilities offering any of these service codes (an EXISTS, so rows never repeat)."""
+        offered = Facility.services.through.objects.filter(facility_id=OuterRef("pk"), service_id__in=list(codes))
+        return self.filter(Exists(offered))
+
+    def offering(self, levels):
+        return self.with_any_code(code for level in levels for code in LevelOfCare(level).codes)
+
+    def with_medications(self, medications):
+        return self.with_any_code(code for med in medications for code in Medication(med).codes)
+
+    def paying_with(self, payments):
+        return self.with_any_code(code for payment in payments for code in Payment(payment).codes)
+
+    def serving(self, populations):
+        return self.with_any_code(code for group in populations for code in Population(group).codes)
+
+    def speaking(self, languages):
+        codes = [code for language in languages for code in LANGUAGE_CODES.get(language, ())]
+        condition = Q(service_id__in=codes)
+        if Language.OTHER in languages:
+            condition |= Q(service__category=ServiceCategory.LANGUAGE) & ~Q(
+                service_id__in=[c for codes in LANGUAGE_CODES.values() for c in codes]
+            )
+        offered = Facility.services.through.objects.filter(condition, facility_id=OuterRef("pk"))
+        return self.filter(Exists(offered))
+
+    def with_telehealth(self):
+        return self.with_any_code(TELEHEALTH_CODES)
+
+    def accepting_insurers(self, insurers):
+        return self.filter(Exists(Facility.insurers.through.objects.filter(facility_id=OuterRef("pk"), insurer__in=insurers)))
+
+    def named(self, words: str):
+        return self.filter(Q(name__icontains=words) | Q(name2__icontains=words))
+
+    def in_state(self, state: str):
+        return self.filter(state=state)
+
+    def near(self, origin: geo.Point, miles: float):
+        """Facilities within ``miles`` of ``origin``, with ``distance_miles`` annotated."""
+        # Bounding box first: it is one range scan on the (latitude, longitude) index; the exact
+        # distance is then computed only for the few rows inside the box.
+        min_lat, max_lat, min_lng, max_lng = geo.bounding_box(origin, miles)
+        return (
+            self.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng))
+            .annotate(distance_miles=geo.distance_miles_expression(origin))
+            .filter(distance_miles__lte=miles)
+        )
+
+    def by_distance(self, origin: geo.Point):
+        """Nearest first; annotates ``distance_miles`` if ``near()`` has not."""
+        queryset = self
+        if "distance_miles" not in self.query.annotations:
+            queryset = self.annotate(distance_miles=geo.distance_miles_expression(origin))
+        return queryset.order_by("distance_miles", "name", "pk")
+
+    def for_cards(self):
+        """What a result card shows, in a constant number of queries."""
+        return self.prefetch_related("services")
+
+
+class Facility(models.Model):
+    name = models.CharField(max_length=200)
+    name2 = models.CharField(
+        "second name (doing business as)", max_length=200, blank=True, help_text="Program or DBA name, if any."
+    )
+    slug = models.SlugField(max_length=200, blank=True, help_text="Made from the name; used in the page address.")
+    street1 = models.CharField("street address", max_length=200)
+    street2 = models.CharField("street address, line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, choices=geo.STATE_CHOICES)
+    zip_code = models.CharField("ZIP code", max_length=5)
+    county = models.CharField(max_length=100, blank=True)
+    latitude = models.FloatField(null=True, blank=True, help_text="Leave blank to use the ZIP code's center.")
+    longitude = models.FloatField(null=True, blank=True)
+
+    phone = models.CharField("main phone", max_length=40, blank=True)
+    intake_phone = models.CharField(
+        max_length=40, blank=True, help_text="The number a new patient or family should call. Keep it answered."
+    )
+    hotline = models.CharField("24-hour hotline", max_length=40, blank=True)
+    website = models.URLField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+
+    facility_type = models.CharField(max_length=4, choices=FacilityType.choices, default=FacilityType.SUBSTANCE_USE)
+    operator = models.CharField("run by", max_length=32, choices=Operator.choices, blank=True)
+    status = models.CharField(max_length=32, choices=Status.choices, default=Status.ACTIVE)
+    is_listed = models.BooleanField("listed", default=True, help_text="Unlisted facilities never appear in search.")
+
+    services = models.ManyToManyField(Service, blank=True, related_name="facilities")
+    insurers = models.ManyToManyField(Insurer, blank=True, related_name="facilities")
+
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.FINDER)
+    source_id = models.CharField(
+        max_length=64, blank=True, help_text="Key in the source directory; re-imports update this facility."
+    )
+    imported_values = models.JSONField(
+        default=dict, blank=True, help_text="Values as last imported, to tell local edits from source changes."
+    )
+    imported_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_verified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When someone last confirmed this listing is accurate."
+    )
+
+    objects = FacilityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "facilities"
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="facility_lat_lng"),
+            models.Index(fields=["state", "name"], name="facility_state_name"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"], condition=~Q(source_id=""), name="facility_unique_source_id"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.city}, {self.state}"
+
+    def clean(self):
+        if (self.latitude is None or self.longitude is None) and geo.zip_point(self.zip_code or "") is None:
+            raise ValidationError({"zip_code": "We don't know this ZIP code, so enter the latitude and longitude."})
+
+    def save(self, *args, **kwargs):
+        self.slug = self.make_slug()
+        if self.latitude is None or self.longitude is None:
+            # Coordinates are computed when saved, never on each request.
+            point = geo.zip_point(self.zip_code or "")
+            if point is not None:
+                self.latitude, self.longitude = point.latitude, point.longitude
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("centers:detail", kwargs={"pk": self.pk, "slug": self.slug or "facility"})
+
+    def make_slug(self) -> str:
+        return slugify(f"{self.name} {self.city} {self.state}")[:200]
+
+    # Reading services. Each reads self.services.all(): prefetch it when listing facilities.
+
+    def service_codes(self) -> set[str]:
+        return {service.code for service in self.services.all()}
+
+    @property
+    def levels_of_care(self) -> list[LevelOfCare]:
+        codes = self.service_codes()
+        return [level for level in LevelOfCare if codes.intersection(level.codes)]
+
+    @property
+    def medications(self) -> list[Medication]:
+        codes = self.service_codes()
+        return [med for med in Medication if codes.intersection(med.codes)]
+
+    @property
+    def payments(self) -> list[Payment]:
+        codes = self.service_codes()
+        return [payment for payment in Payment if codes.intersection(payment.codes)]
+
+    def services_by_category(self) -> list[tuple[str, list[Service]]]:
+        groups: dict[str, list[Service]] = {}
+        for service in sorted(self.services.all(), key=lambda s: s.label):
+            groups.setdefault(service.category, []).append(service)
+        return [(label, groups[value]) for value, label in ServiceCategory.choices if value in groups]
+
+    @property
+    def is_demo(self) -> bool:
+        return self.source == Source.DEMO
+
+    @property
+    def call_phone(self) -> str:
+        return self.intake_phone or self.phone or self.hotline
+
+    @property
+    def full_address(self) -> str:
+        street = ", ".join(part for part in (self.street1, self.street2) if part)
+        return f"{street}, {self.city}, {self.state} {self.zip_code}"

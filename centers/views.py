@@ -1,0 +1,55 @@
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from centers.filters import FacilityFilter
+from centers.models import Facility
+from centers.vocabulary import LevelOfCare, Medication
+
+GUIDE_TOPICS = {
+    **{level.value: level for level in LevelOfCare},
+    **{medication.value: medication for medication in Medication},
+}
+
+
+def search(request):
+    filterset = FacilityFilter(request.GET or None, queryset=Facility.objects.listed().for_cards())
+    invalid = filterset.is_bound and not filterset.is_valid()
+    context = {"filterset": filterset, "searched": False}
+    if not invalid and filterset.has_search:
+        paginator = Paginator(filterset.qs, settings.FINDER_RESULTS_PER_PAGE)
+        try:
+            context["page"] = paginator.page(request.GET.get("page") or 1)
+        except InvalidPage:
+            context["page_error"] = (
+                f"There is no page {request.GET['page'][:20]} of these results; they have "
+                f"{paginator.num_pages} page{'s' if paginator.num_pages != 1 else ''}."
+            )
+            invalid = True
+        else:
+            context["searched"] = True
+            if paginator.count == 0:
+                context["wider"] = filterset.next_radius()
+    return render(request, "centers/facility_search.html", context, status=400 if invalid else 200)
+
+
+def detail(request, pk, slug):
+    facility = get_object_or_404(Facility.objects.filter(is_listed=True).prefetch_related("services", "insurers"), pk=pk)
+    if slug != (facility.slug or "facility"):
+        return redirect(facility, permanent=True)
+    context = {"facility": facility, "report_email": settings.FINDER_REPORT_EMAIL}
+    return render(request, "centers/facility_detail.html", context)
+
+
+def guide_index(request):
+    return render(request, "guide/index.html", {"levels": list(LevelOfCare), "medications": list(Medication)})
+
+
+def guide_topic(request, topic):
+    if topic not in GUIDE_TOPICS:
+        raise Http404("No guide page by that name")
+    choice = GUIDE_TOPICS[topic]
+    parameter = "level" if isinstance(choice, LevelOfCare) else "medication"
+    context = {"topic": choice, "search_parameter": parameter}
+    return render(request, f"guide/{topic}.html", context)
