@@ -9,3 +9,7 @@ STORAGES = {
 }
 FINDER_GEOCODER = ""
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Serve static files straight from static/ (no collectstatic) for live-server browser tests.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT = None
