@@ -30,5 +30,11 @@ class FacilityAdmin(admin.ModelAdmin):
         ("Address", {"fields": ["street1", "street2", "city", "state", "zip_code", "county", "latitude", "longitude"]}),
         ("Services", {"fields": ["services", "insurers"]}),
         ("Verification", {"fields": ["last_verified_at"]}),
-        ("Source", {"classes": ["collapse"], "fields": ["slug", "source", "source_id", "imported_at", "imported_values", "created_at", "updated_at"]}),
+        (
+            "Source",
+            {
+                "classes": ["collapse"],
+                "fields": ["slug", "source", "source_id", "imported_at", "imported_values", "created_at", "updated_at"],
+            },
+        ),
     ]

@@ -15,7 +15,6 @@ from django.utils.text import slugify
 
 from centers import geo
 from centers.models import Facility, Insurer, Service
-from centers.taxonomy import category_and_label
 from centers.vocabulary import (
     OPERATOR_CODES,
     FacilityType,
@@ -110,8 +109,7 @@ def build_facilities(count: int, seed: int = 2015) -> list[tuple[Facility, set[s
             hotline=_phone(rng, place.area_code) if rng.random() < 0.15 else "",
             website=f"https://{slugify(name)}.example.org" if rng.random() < 0.8 else "",
             description=(
-                "Fictional facility generated for the Finder demo. It is not a real place; "
-                "do not call this number."
+                "Fictional facility generated for the Finder demo. It is not a real place; do not call this number."
             ),
             facility_type=FacilityType.BOTH if "CO" in codes else FacilityType.SUBSTANCE_USE,
             operator=next(op for code, op in OPERATOR_CODES.items() if code in codes),
@@ -130,10 +128,7 @@ def load_demo(count: int = 2000, seed: int = 2015) -> int:
     built = build_facilities(count, seed)
     Facility.objects.demo().delete()
     all_codes = {code for _, codes, _ in built for code in codes}
-    Service.objects.bulk_create(
-        [Service(code=code, category=category_and_label(code)[0], label=category_and_label(code)[1]) for code in all_codes],
-        ignore_conflicts=True,
-    )
+    Service.create_missing(all_codes)
     Insurer.objects.bulk_create([Insurer(name=name, slug=slugify(name)) for name in INSURERS], ignore_conflicts=True)
     insurer_ids = dict(Insurer.objects.values_list("name", "id"))
     facilities = Facility.objects.bulk_create([facility for facility, _, _ in built], batch_size=1000)
@@ -142,7 +137,7 @@ def load_demo(count: int = 2000, seed: int = 2015) -> int:
     service_links.objects.bulk_create(
         [
             service_links(facility_id=facility.id, service_id=code)
-            for facility, (_, codes, _) in zip(facilities, built)
+            for facility, (_, codes, _) in zip(facilities, built, strict=True)
             for code in sorted(codes)
         ],
         batch_size=5000,
@@ -150,7 +145,7 @@ def load_demo(count: int = 2000, seed: int = 2015) -> int:
     insurer_links.objects.bulk_create(
         [
             insurer_links(facility_id=facility.id, insurer_id=insurer_ids[name])
-            for facility, (_, _, names) in zip(facilities, built)
+            for facility, (_, _, names) in zip(facilities, built, strict=True)
             for name in sorted(set(names))
         ],
         batch_size=5000,

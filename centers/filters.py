@@ -12,7 +12,14 @@ from centers import geo
 from centers.models import Insurer
 from centers.vocabulary import Language, LevelOfCare, Medication, Payment, Population
 
-RADIUS_CHOICES = [("5", "5 miles"), ("10", "10 miles"), ("25", "25 miles"), ("50", "50 miles"), ("100", "100 miles"), ("state", "Anywhere in the state")]
+RADIUS_CHOICES = [
+    ("5", "5 miles"),
+    ("10", "10 miles"),
+    ("25", "25 miles"),
+    ("50", "50 miles"),
+    ("100", "100 miles"),
+    ("state", "Anywhere in the state"),
+]
 DEFAULT_RADIUS = "25"
 
 
@@ -35,6 +42,22 @@ class LocationField(forms.CharField):
 
 class LocationFilter(django_filters.Filter):
     field_class = LocationField
+
+
+class SearchForm(forms.Form):
+    """Labels without a trailing colon, and errors tied to their inputs for screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"id_{name}_error id_{name}_helptext"
 
 
 class FacilityFilter(django_filters.FilterSet):
@@ -108,11 +131,16 @@ class FacilityFilter(django_filters.FilterSet):
 
     class Meta:
         fields: list[str] = []
+        form = SearchForm
 
     def __init__(self, data=None, *args, **kwargs):
-        if data is not None and not data.get("radius"):
-            data = data.copy()
-            data["radius"] = DEFAULT_RADIUS
+        if data is not None:
+            data = data.copy() if isinstance(data, QueryDict) else QueryDict(urlencode(data, doseq=True), mutable=True)
+            # An empty choice ("level=") means nothing chosen, as an unticked box would.
+            for name, values in list(data.lists()):
+                data.setlist(name, [value for value in values if value != ""])
+            if not data.get("radius"):
+                data["radius"] = DEFAULT_RADIUS
         super().__init__(data, *args, **kwargs)
 
     def filter_location(self, queryset, name, value):
@@ -170,7 +198,7 @@ class FacilityFilter(django_filters.FilterSet):
         if self.origin is None or radius not in values or radius == values[-1]:
             return None
         wider = values[values.index(radius) + 1]
-        data = self.data.copy() if isinstance(self.data, QueryDict) else QueryDict(urlencode(self.data, doseq=True), mutable=True)
+        data = self.data.copy()
         data.setlist("radius", [wider])
         data.pop("page", None)
         count = type(self)(data, queryset=self.queryset).qs.count()

@@ -218,9 +218,7 @@ def geocode_address(text: str) -> Point:
     try:
         location = _geocoder()(text, exactly_one=True, timeout=5)
     except GeopyError:
-        raise PlaceNotFound(
-            "The address lookup service isn't answering right now. Try a ZIP code instead."
-        ) from None
+        raise PlaceNotFound("The address lookup service isn't answering right now. Try a ZIP code instead.") from None
     if location is None:
         raise PlaceNotFound("We couldn't find that address. Check it, or try a ZIP code.")
     point = Point(location.latitude, location.longitude, text)
@@ -276,9 +274,7 @@ def distance_miles_expression(origin: Point, latitude: str = "latitude", longitu
     # The km-per-degree of latitude varies by under 1% across the US; at the origin it is exact
     # enough for any search radius.
     km_per_degree_latitude = 111.13209 - 0.56605 * math.cos(2 * origin_mean) + 0.00120 * math.cos(4 * origin_mean)
-    km_per_degree_longitude = Value(111.41513) * Cos(mean_latitude) - Value(0.09455) * Cos(
-        mean_latitude * Value(3.0)
-    )
+    km_per_degree_longitude = Value(111.41513) * Cos(mean_latitude) - Value(0.09455) * Cos(mean_latitude * Value(3.0))
     north_south = (F(latitude) - Value(origin.latitude)) * Value(km_per_degree_latitude)
     east_west = (F(longitude) - Value(origin.longitude)) * km_per_degree_longitude
     return ExpressionWrapper(

@@ -28,7 +28,6 @@ from django.utils import timezone
 
 from centers import geo
 from centers.models import Facility, Service
-from centers.taxonomy import category_and_label
 from centers.vocabulary import OPERATOR_CODES, FacilityType, Source
 
 LEADING_COLUMNS = (
@@ -122,9 +121,9 @@ def normalize_zip(text: str) -> str:
     return digits.zfill(5)
 
 
-def facility_key(name1: str, name2: str, street1: str, zip_code: str) -> str:
+def facility_key(name1: str, name2: str, street1: str, street2: str, zip_code: str) -> str:
     """A stable id for a row, since the export has none: several programs share an address."""
-    parts = [" ".join(part.lower().split()) for part in (name1, name2, street1, zip_code)]
+    parts = [" ".join(part.lower().split()) for part in (name1, name2, street1, street2, zip_code)]
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:20]
 
 
@@ -167,7 +166,9 @@ def parse_rows(text: str, result: ImportResult) -> Iterable[ParsedRow]:
             f"this is not a FindTreatment.gov export: missing column(s) {', '.join(missing)} "
             f"(found {', '.join(header[:8]) or 'none'}{'...' if len(header) > 8 else ''})"
         )
-    code_columns = [(index, column.upper()) for index, column in enumerate(header) if column and column not in LEADING_COLUMNS]
+    code_columns = [
+        (index, column.upper()) for index, column in enumerate(header) if column and column not in LEADING_COLUMNS
+    ]
     while True:
         try:
             cells = next(reader)
@@ -184,7 +185,7 @@ def parse_rows(text: str, result: ImportResult) -> Iterable[ParsedRow]:
         if len(cells) != len(header):
             result.rejected.append((line, f"has {len(cells)} values but the header has {len(header)} columns"))
             continue
-        row = dict(zip(header, cells))
+        row = dict(zip(header, cells, strict=True))
         try:
             values = row_values(row, line, result)
         except ValueError as error:
@@ -192,7 +193,7 @@ def parse_rows(text: str, result: ImportResult) -> Iterable[ParsedRow]:
             continue
         codes = frozenset(code for index, code in code_columns if cells[index].strip().lower() in TRUE_VALUES)
         values["operator"] = next((op for code, op in OPERATOR_CODES.items() if code in codes), "")
-        key = facility_key(values["name"], values["name2"], values["street1"], values["zip_code"])
+        key = facility_key(values["name"], values["name2"], values["street1"], values["street2"], values["zip_code"])
         yield ParsedRow(line=line, key=key, values=values, codes=codes)
 
 
@@ -201,8 +202,8 @@ def row_values(row: dict[str, str], line: int, result: ImportResult) -> dict:
     text = {column: " ".join((value or "").split()) for column, value in row.items()}
     if not text["name1"]:
         raise ValueError("name1 (the facility name) is empty")
-    if not text["street1"] or not text["city"]:
-        raise ValueError("street1 and city are required")
+    if not text["city"]:
+        raise ValueError("city is empty")
     state = text["state"].upper()
     if state not in geo.STATE_NAMES:
         raise ValueError(f"unknown state {text['state']!r}")
@@ -218,7 +219,8 @@ def row_values(row: dict[str, str], line: int, result: ImportResult) -> dict:
         point = geo.zip_point(zip_code)
         if point is None:
             raise ValueError(
-                f"no usable coordinates ({text.get('latitude')!r}, {text.get('longitude')!r}) and ZIP {zip_code} is unknown"
+                f"no usable coordinates ({text.get('latitude')!r}, {text.get('longitude')!r}) "
+                f"and ZIP {zip_code} is unknown"
             ) from None
         if text.get("latitude") or text.get("longitude"):
             result.warnings.append((line, f"coordinates unusable; placed at the center of ZIP {zip_code}"))
@@ -273,16 +275,21 @@ def import_samhsa_file(
     text = read_text(path, result)
 
     parsed: dict[str, ParsedRow] = {}
+    same_key: dict[str, list[ParsedRow]] = {}
     for row in parse_rows(text, result):
-        if row.key in parsed:
-            first = parsed[row.key]
-            if first.values == row.values and first.codes == row.codes:
-                result.duplicates.append((row.line, f"exact duplicate of line {first.line}; skipped"))
-            else:
-                result.rejected.append(
-                    (row.line, f"same name, second name, street and ZIP as line {first.line} but different details")
-                )
+        earlier = same_key.setdefault(row.key, [])
+        twin = next((other for other in earlier if other.values == row.values and other.codes == row.codes), None)
+        if twin:
+            result.duplicates.append((row.line, f"exact duplicate of line {twin.line}; skipped"))
             continue
+        if earlier:
+            # Two different programs listed under one name and address (real files have a few):
+            # keep both; the later one's key carries its order in the file.
+            result.warnings.append(
+                (row.line, f"same name and address as line {earlier[0].line}; kept as a separate listing")
+            )
+            row.key = f"{row.key}-{len(earlier) + 1}"
+        earlier.append(row)
         parsed[row.key] = row
         if result.rows % 2000 == 0:
             say(f"  read {result.rows:,} rows")
@@ -290,11 +297,15 @@ def import_samhsa_file(
 
     existing = {
         f["source_id"]: f
-        for f in Facility.objects.filter(source=Source.SAMHSA).values("id", "source_id", "imported_values", *IMPORTED_FIELDS)
+        for f in Facility.objects.filter(source=Source.SAMHSA).values(
+            "id", "source_id", "imported_values", *IMPORTED_FIELDS
+        )
     }
     current_codes: dict[int, set[str]] = {}
     through = Facility.services.through
-    for facility_id, code in through.objects.filter(facility__source=Source.SAMHSA).values_list("facility_id", "service_id"):
+    for facility_id, code in through.objects.filter(facility__source=Source.SAMHSA).values_list(
+        "facility_id", "service_id"
+    ):
         current_codes.setdefault(facility_id, set()).add(code)
 
     now = timezone.now()
@@ -305,7 +316,9 @@ def import_samhsa_file(
     for key, row in parsed.items():
         imported = {**row.values, "services": sorted(row.codes)}
         if key not in existing:
-            facility = Facility(source=Source.SAMHSA, source_id=key, imported_values=imported, imported_at=now, **row.values)
+            facility = Facility(
+                source=Source.SAMHSA, source_id=key, imported_values=imported, imported_at=now, **row.values
+            )
             facility.slug = facility.make_slug()
             facility.created_at = facility.updated_at = now
             to_create.append((facility, row.codes))
@@ -344,15 +357,12 @@ def import_samhsa_file(
     result.unknown_codes = all_codes - known
 
     with transaction.atomic():
-        Service.objects.bulk_create(
-            [Service(code=code, category=category_and_label(code)[0], label=category_and_label(code)[1]) for code in result.unknown_codes],
-            ignore_conflicts=True,
-        )
+        Service.create_missing(result.unknown_codes)
         if remove_demo:
             result.demo_removed = Facility.objects.demo().count()
             Facility.objects.demo().delete()
         created = Facility.objects.bulk_create([facility for facility, _ in to_create], batch_size=500)
-        for facility, (_, codes) in zip(created, to_create):
+        for facility, (_, codes) in zip(created, to_create, strict=True):
             codes_to_add += [(facility.id, code) for code in codes]
         Facility.objects.bulk_update(
             to_update, [*IMPORTED_FIELDS, "slug", "imported_values", "imported_at", "updated_at"], batch_size=200

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from centers import geo
-from centers.taxonomy import ServiceCategory
+from centers.taxonomy import ServiceCategory, category_and_label
 from centers.vocabulary import (
     LANGUAGE_CODES,
     TELEHEALTH_CODES,
@@ -35,6 +35,12 @@ class Service(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.code})"
+
+    @classmethod
+    def create_missing(cls, codes) -> None:
+        """Add any codes not yet known, labelled by the taxonomy (unknown codes are kept, never dropped)."""
+        services = [cls(code, *category_and_label(code)) for code in codes]
+        cls.objects.bulk_create(services, ignore_conflicts=True)
 
 
 class Insurer(models.Model):
@@ -88,7 +94,9 @@ class FacilityQuerySet(models.QuerySet):
         return self.with_any_code(TELEHEALTH_CODES)
 
     def accepting_insurers(self, insurers):
-        return self.filter(Exists(Facility.insurers.through.objects.filter(facility_id=OuterRef("pk"), insurer__in=insurers)))
+        return self.filter(
+            Exists(Facility.insurers.through.objects.filter(facility_id=OuterRef("pk"), insurer__in=insurers))
+        )
 
     def named(self, words: str):
         return self.filter(Q(name__icontains=words) | Q(name2__icontains=words))
@@ -181,10 +189,6 @@ class Facility(models.Model):
     def __str__(self):
         return f"{self.name}, {self.city}, {self.state}"
 
-    def clean(self):
-        if (self.latitude is None or self.longitude is None) and geo.zip_point(self.zip_code or "") is None:
-            raise ValidationError({"zip_code": "We don't know this ZIP code, so enter the latitude and longitude."})
-
     def save(self, *args, **kwargs):
         self.slug = self.make_slug()
         if self.latitude is None or self.longitude is None:
@@ -196,6 +200,10 @@ class Facility(models.Model):
 
     def get_absolute_url(self):
         return reverse("centers:detail", kwargs={"pk": self.pk, "slug": self.slug or "facility"})
+
+    def clean(self):
+        if (self.latitude is None or self.longitude is None) and geo.zip_point(self.zip_code or "") is None:
+            raise ValidationError({"zip_code": "We don't know this ZIP code, so enter the latitude and longitude."})
 
     def make_slug(self) -> str:
         return slugify(f"{self.name} {self.city} {self.state}")[:200]

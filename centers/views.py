@@ -35,7 +35,9 @@ def search(request):
 
 
 def detail(request, pk, slug):
-    facility = get_object_or_404(Facility.objects.filter(is_listed=True).prefetch_related("services", "insurers"), pk=pk)
+    facility = get_object_or_404(
+        Facility.objects.filter(is_listed=True).prefetch_related("services", "insurers"), pk=pk
+    )
     if slug != (facility.slug or "facility"):
         return redirect(facility, permanent=True)
     context = {"facility": facility, "report_email": settings.FINDER_REPORT_EMAIL}

@@ -60,8 +60,7 @@ LEVEL_OF_CARE_DESCRIPTIONS = {
         "a safe, steady place to stay."
     ),
     LevelOfCare.HOSPITAL_INPATIENT: (
-        "Treatment while staying in a hospital, for people who also need close medical or "
-        "psychiatric care."
+        "Treatment while staying in a hospital, for people who also need close medical or psychiatric care."
     ),
     LevelOfCare.RESIDENTIAL_SHORT_TERM: (
         "Living at a treatment center for up to 30 days, with counseling and support every day."
@@ -70,16 +69,12 @@ LEVEL_OF_CARE_DESCRIPTIONS = {
         "Living at a treatment center for more than 30 days, often several months, to rebuild "
         "daily life with structure and support."
     ),
-    LevelOfCare.PARTIAL_HOSPITALIZATION: (
-        "Treatment most of the day, usually 5 days a week, going home at night."
-    ),
+    LevelOfCare.PARTIAL_HOSPITALIZATION: ("Treatment most of the day, usually 5 days a week, going home at night."),
     LevelOfCare.INTENSIVE_OUTPATIENT: (
-        "Group and individual sessions about 3 hours a day, 3 to 5 days a week, around work, "
-        "school or family life."
+        "Group and individual sessions about 3 hours a day, 3 to 5 days a week, around work, school or family life."
     ),
     LevelOfCare.OUTPATIENT: (
-        "Counseling once or twice a week while living at home. Often the next step after more "
-        "intensive care."
+        "Counseling once or twice a week while living at home. Often the next step after more intensive care."
     ),
     LevelOfCare.OPIOID_TREATMENT_PROGRAM: (
         "A licensed clinic that gives methadone (and often buprenorphine) for opioid addiction, "

@@ -13,7 +13,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--show", type=int, default=20, help="How many rejected rows and warnings to list.")
 
-    def handle(self, *files, keep_demo=False, show=20, **options):
+    def handle(self, files, keep_demo, show, **options):
         failed = False
         for path in files:
             self.stdout.write(f"Importing {path}")
@@ -33,12 +33,18 @@ class Command(BaseCommand):
             if result.kept_local_edits:
                 self.stdout.write(f"  {result.kept_local_edits:,} locally edited values kept (not overwritten)")
             if result.not_in_file:
-                self.stdout.write(f"  {result.not_in_file:,} facilities from earlier imports are not in this file (left as they are)")
+                self.stdout.write(
+                    f"  {result.not_in_file:,} facilities from earlier imports are not in this file (left as they are)"
+                )
             if result.demo_removed:
                 self.stdout.write(f"  {result.demo_removed:,} demo facilities removed")
             if result.unknown_codes:
                 self.stdout.write(f"  new service codes kept: {', '.join(sorted(result.unknown_codes))}")
-            for title, rows in (("Rejected", result.rejected), ("Warnings", result.warnings), ("Duplicates", result.duplicates)):
+            for title, rows in (
+                ("Rejected", result.rejected),
+                ("Warnings", result.warnings),
+                ("Duplicates", result.duplicates),
+            ):
                 if rows:
                     self.stdout.write(f"  {title}:")
                     for line, reason in rows[:show]:

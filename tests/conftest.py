@@ -1,0 +1,122 @@
+"""The cast: a few facilities around Atlanta, and a helper to make more."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from centers.importers import LEADING_COLUMNS
+from centers.models import Facility, Service
+from centers.vocabulary import Source, Status
+
+SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+
+# Downtown Atlanta (ZIP 30303) and Decatur (ZIP 30030), about 6 miles apart.
+ATLANTA = (33.7529, -84.3925)
+DECATUR = (33.7748, -84.2963)
+MACON = (32.8407, -83.6324)  # about 80 miles from Atlanta
+
+
+def make_facility(codes=(), insurers=(), **overrides) -> Facility:
+    latitude, longitude = overrides.pop("at", ATLANTA)
+    values = {
+        "name": "Test Recovery Center",
+        "street1": "100 Peachtree St",
+        "city": "Atlanta",
+        "state": "GA",
+        "zip_code": "30303",
+        "latitude": latitude,
+        "longitude": longitude,
+        "phone": "(404) 555-0100",
+        **overrides,
+    }
+    facility = Facility.objects.create(**values)
+    if codes:
+        facility.services.add(*Service.objects.filter(code__in=codes))
+    if insurers:
+        facility.insurers.add(*insurers)
+    return facility
+
+
+@pytest.fixture
+def detox_atlanta(db):
+    return make_facility(name="Peachtree Medical Detox", codes=["HID", "RD", "MD", "PI", "BU"], at=ATLANTA)
+
+
+@pytest.fixture
+def outpatient_decatur(db):
+    return make_facility(
+        name="Decatur Outpatient Counseling",
+        city="Decatur",
+        zip_code="30030",
+        codes=["OIT", "ORT", "OP", "SF", "SS", "SP", "TELE", "WN", "NU", "VTRL"],
+        at=DECATUR,
+    )
+
+
+@pytest.fixture
+def methadone_macon(db):
+    return make_facility(
+        name="Middle Georgia Methadone Clinic", city="Macon", zip_code="31201", codes=["OTP", "MM", "MD"], at=MACON
+    )
+
+
+@pytest.fixture
+def unlisted_center(db):
+    return make_facility(name="Hidden Unlisted Center", codes=["OIT"], is_listed=False)
+
+
+@pytest.fixture
+def closed_center(db):
+    return make_facility(name="Closed Old Clinic", codes=["OIT"], status=Status.CLOSED)
+
+
+@pytest.fixture
+def demo_center(db):
+    return make_facility(name="Fictional Demo Place", codes=["OP"], source=Source.DEMO, source_id="demo-1")
+
+
+def write_export(path: Path, rows: list[dict], codes=("op", "oit", "md", "bu")) -> Path:
+    """Write a CSV in the FindTreatment.gov export layout; missing cells are blank (codes 0)."""
+    header = [*LEADING_COLUMNS, *codes]
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=header)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({column: row.get(column, "0" if column in codes else "") for column in header})
+    return path
+
+
+def export_row(**overrides) -> dict:
+    return {
+        "name1": "Harbor Light Recovery",
+        "name2": "",
+        "street1": "12 Main Street",
+        "city": "Atlanta",
+        "state": "GA",
+        "zip": "30303",
+        "phone": "(404)555-0123",
+        "website": "www.harborlight.example.org",
+        "latitude": "33.7529",
+        "longitude": "-84.3925",
+        "type_facility": "SA",
+        "op": "1",
+        "md": "1",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def shared_export():
+    path = SHARED_DATA / "findtreatment-export-nssats-2015.csv"
+    if not path.exists():
+        pytest.skip(f"{path} is not present (it lives beside the project, not in a user's clone)")
+    return path
+
+
+def pytest_report_header(config):
+    url = os.environ.get("DATABASE_URL", "")
+    return f"database: {'PostgreSQL' if url.startswith('postgres') else 'SQLite'}"
