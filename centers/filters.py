@@ -70,6 +70,7 @@ class FacilityFilter(django_filters.FilterSet):
         label="Distance",
         choices=RADIUS_CHOICES,
         empty_label=None,
+        initial=DEFAULT_RADIUS,
         method="filter_location",
         help_text="How far you can travel.",
     )

@@ -120,3 +120,12 @@ def shared_export():
 def pytest_report_header(config):
     url = os.environ.get("DATABASE_URL", "")
     return f"database: {'PostgreSQL' if url.startswith('postgres') else 'SQLite'}"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _postgres_when_required(django_db_setup, django_db_blocker):
+    """In CI (FINDER_REQUIRE_POSTGRES=1) a run given DATABASE_URL must really be on PostgreSQL."""
+    if os.environ.get("FINDER_REQUIRE_POSTGRES") == "1" and os.environ.get("DATABASE_URL"):
+        from django.db import connection
+
+        assert connection.vendor == "postgresql", f"expected PostgreSQL, got {connection.vendor}"

@@ -112,3 +112,8 @@ def test_demo_banner_shows_only_while_demo_facilities_are_listed(client, detox_a
     assert "Demo data: these are not real facilities" in client.get(URL).content.decode()
     demo_center.delete()
     assert "Demo data" not in client.get(URL).content.decode()
+
+
+def test_blank_form_preselects_the_default_radius(client, db):
+    html = client.get(URL).content.decode()
+    assert '<option value="25" selected>25 miles</option>' in html

@@ -1,0 +1,69 @@
+# Finder: common tasks. `make run` starts the app on http://127.0.0.1:8000/ with demo data;
+# `make test` runs the test suite on SQLite, then on PostgreSQL when its server binaries are installed.
+
+PYTHON := .venv/bin/python
+MANAGE := $(PYTHON) manage.py
+RUFF := .venv/bin/ruff
+# Extra pytest arguments, e.g. make test PYTEST_ARGS="-k browser -x"
+PYTEST_ARGS ?=
+
+.PHONY: venv node_modules run test lint format migrations-check bench clean
+
+venv: .venv/.installed
+
+.venv/bin/python:
+	python3 -m venv .venv
+
+# pip runs again only when requirements.txt is newer than the stamp.
+.venv/.installed: requirements.txt | .venv/bin/python
+	$(PYTHON) -m pip install -r requirements.txt
+	touch $@
+
+node_modules: node_modules/.installed
+
+# axe-core, for the accessibility audit in tests/test_browser.py. npm ci empties node_modules, so stamp after.
+node_modules/.installed: package.json $(wildcard package-lock.json)
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	touch $@
+
+run: venv
+	mkdir -p var
+	$(MANAGE) migrate
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) load_demo --if-empty
+	$(MANAGE) runserver 127.0.0.1:8000
+
+# FINDER_REQUIRE_POSTGRES=1 (CI) turns "PostgreSQL is not installed" into a failure.
+# FINDER_REQUIRE_BROWSER=1 (CI) does the same for Chromium and axe-core, inside tests/test_browser.py.
+test: venv node_modules
+	@echo "== Tests on SQLite"
+	env -u DATABASE_URL $(PYTHON) -m pytest $(PYTEST_ARGS)
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -x "$${PG_BINDIR:-/nonexistent}/initdb" ]; then \
+		echo "== Tests on PostgreSQL"; \
+		scripts/with-postgres $(PYTHON) -m pytest $(PYTEST_ARGS); \
+	elif [ "$${FINDER_REQUIRE_POSTGRES:-}" = 1 ]; then \
+		echo "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb), and FINDER_REQUIRE_POSTGRES=1." >&2; \
+		exit 1; \
+	else \
+		echo "*** PostgreSQL tests were NOT run: no server binaries in /usr/lib/postgresql/*/bin."; \
+		echo "*** Install them with: apt-get install postgresql"; \
+	fi
+
+lint: venv
+	$(RUFF) check .
+	$(RUFF) format --check .
+
+format: venv
+	$(RUFF) check --select I --fix .
+	$(RUFF) format .
+
+migrations-check: venv
+	$(MANAGE) makemigrations --check --dry-run
+
+bench: venv
+	$(PYTHON) benchmarks/run.py
+
+# Keeps .venv, node_modules and var/ (your local database); delete those by hand for a fresh start.
+clean:
+	rm -rf staticfiles .pytest_cache .ruff_cache
+	find . -path ./.venv -prune -o -path ./node_modules -prune -o -name __pycache__ -type d -exec rm -rf {} +

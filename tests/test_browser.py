@@ -1,0 +1,215 @@
+"""A family's search in real Chromium (Playwright), with and without JavaScript, plus an axe-core audit.
+
+Needs /usr/bin/chromium (apt-get install chromium) and node_modules/axe-core (make node_modules).
+Without them these tests skip, or fail when FINDER_REQUIRE_BROWSER=1 (as in CI).
+"""
+
+import os
+
+# Playwright's sync API runs an asyncio loop in this thread, and Django refuses ORM calls from a
+# thread with a running loop. The ORM calls here are plain synchronous test setup, so allow them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+
+from tests.browser import (  # noqa: E402
+    AXE_JS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FIND_OVERFLOW_JS,
+    axe_violations,
+    describe_violations,
+    parse_miles,
+    skip_or_fail,
+)
+
+# transaction=True: the live server runs in another thread and must see the test's data.
+# serialized_rollback=True: the flush after each test empties every table, including the Service
+# rows the data migration made; this restores them before the next test.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+ATLANTA = {"latitude": 33.75, "longitude": -84.39}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        skip_or_fail(f"Chromium not found at {CHROMIUM}; install it with `apt-get install chromium`")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("The playwright package is not installed (make venv)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser):
+    """Opens browser contexts (cookies, permissions, viewport) and closes them after the test."""
+    contexts = []
+
+    def new_context(**options):
+        context = browser.new_context(**options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield new_context
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
+
+
+@pytest.fixture
+def page_without_js(new_context):
+    return new_context(java_script_enabled=False).new_page()
+
+
+@pytest.fixture
+def directory():
+    """400 demo facilities around the country plus a small cast in downtown Atlanta."""
+    from centers.demo import load_demo
+    from centers.models import Facility, Service
+
+    load_demo(count=400, seed=7)
+    iop, outpatient = Service.objects.get(code="OIT"), Service.objects.get(code="ORT")
+    cast = {
+        "iop_downtown": Facility.objects.create(
+            name="Peachtree Crossing Recovery",
+            street1="55 Park Pl NE",
+            city="Atlanta",
+            state="GA",
+            zip_code="30303",
+            latitude=33.7525,
+            longitude=-84.3888,
+            phone="(404) 555-0101",
+        ),
+        "iop_old_fourth_ward": Facility.objects.create(
+            name="Sweet Auburn Intensive Outpatient",
+            street1="101 Auburn Ave NE",
+            city="Atlanta",
+            state="GA",
+            zip_code="30303",
+            latitude=33.7555,
+            longitude=-84.3800,
+            phone="(404) 555-0102",
+        ),
+        "outpatient_only": Facility.objects.create(
+            name="Five Points Counseling",
+            street1="30 Alabama St SW",
+            city="Atlanta",
+            state="GA",
+            zip_code="30303",
+            latitude=33.7537,
+            longitude=-84.3916,
+            phone="(404) 555-0103",
+        ),
+    }
+    cast["iop_downtown"].services.add(iop, outpatient)
+    cast["iop_old_fourth_ward"].services.add(iop)
+    cast["outpatient_only"].services.add(outpatient)
+    return cast
+
+
+def search_for_intensive_outpatient_near_30301(page, live_server, directory):
+    """The journey a family takes, using only what they can see: labels, the summary, the button."""
+    from playwright.sync_api import expect
+
+    response = page.goto(live_server.url + "/")
+    assert response.status == 200
+    page.get_by_label("ZIP code or city").fill("30301")
+    # Chosen, not left at the default: ZIP 30301's center is about 8 miles from downtown.
+    page.get_by_label("Distance").select_option("25")
+    page.get_by_text("Type of care, payment and more").click()
+    page.get_by_label("Intensive outpatient (IOP)", exact=True).check()
+    page.get_by_role("button", name="Search", exact=True).click()
+
+    page.wait_for_url("**/?*location=30301*")
+    assert "radius=25" in page.url and "level=intensive-outpatient" in page.url
+    expect(page.locator(".result-list .card").first).to_be_visible()
+    distances = [parse_miles(text) for text in page.locator(".result-list .card .distance").all_inner_texts()]
+    names = page.locator(".result-list .card h3 a").all_inner_texts()
+    assert distances, "Result cards show no distance"
+    assert len(distances) == len(names)
+    assert distances == sorted(distances), f"Results are not nearest first: {list(zip(names, distances, strict=True))}"
+    assert directory["iop_downtown"].name in names
+    assert directory["iop_old_fourth_ward"].name in names
+    assert directory["outpatient_only"].name not in names
+
+    page.locator(".result-list .card h3 a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(names[0])  # plus any second name
+
+
+def test_family_finds_intensive_outpatient_near_a_zip_code(page, live_server, directory):
+    search_for_intensive_outpatient_near_30301(page, live_server, directory)
+
+
+def test_family_finds_intensive_outpatient_without_javascript(page_without_js, live_server, directory):
+    search_for_intensive_outpatient_near_30301(page_without_js, live_server, directory)
+
+
+def test_use_my_location_fills_in_coordinates(new_context, live_server, directory):
+    from playwright.sync_api import expect
+
+    page = new_context(permissions=["geolocation"], geolocation=ATLANTA).new_page()
+    page.goto(live_server.url + "/")
+    button = page.get_by_role("button", name="Use my location")
+    expect(button).to_be_visible()
+    button.click()
+    expect(page.get_by_label("ZIP code or city")).to_have_value("33.7500,-84.3900")
+
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_url("**/?*location=*")
+    expect(page.locator(".result-list .card h3 a").first).to_have_text(directory["iop_downtown"].name)
+
+
+def test_use_my_location_is_hidden_without_javascript(page_without_js, live_server, directory):
+    from playwright.sync_api import expect
+
+    page_without_js.goto(live_server.url + "/")
+    expect(page_without_js.get_by_label("ZIP code or city")).to_be_visible()
+    expect(page_without_js.locator("[data-locate]")).to_be_hidden()
+
+
+def test_search_and_results_fit_a_phone_screen(new_context, live_server, directory):
+    page = new_context(viewport=PHONE, device_scale_factor=3, is_mobile=True, has_touch=True).new_page()
+    pages = {
+        "search page, filters open": "/",
+        "results page": "/?location=30301&radius=25&level=intensive-outpatient",
+        "detail page": directory["iop_downtown"].get_absolute_url(),
+    }
+    for label, path in pages.items():
+        page.goto(live_server.url + path)
+        if path == "/":
+            page.get_by_text("Type of care, payment and more").click()
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= PHONE["width"], (
+            f"{label} scrolls sideways on a {PHONE['width']}px-wide phone ({scroll_width}px wide). "
+            f"Too wide: {page.evaluate(FIND_OVERFLOW_JS)}"
+        )
+
+
+AUDITED_PAGES = {
+    "search": lambda cast: "/",
+    "results": lambda cast: "/?location=30301&radius=25&level=intensive-outpatient",
+    "detail": lambda cast: cast["iop_downtown"].get_absolute_url(),
+    "guide": lambda cast: "/understanding-care/",
+}
+
+
+@pytest.mark.parametrize("name", AUDITED_PAGES)
+def test_page_has_no_serious_accessibility_violations(name, page, live_server, directory):
+    if not AXE_JS.exists():
+        skip_or_fail(f"{AXE_JS.relative_to(AXE_JS.parents[2])} is missing; run `make node_modules`")
+    path = AUDITED_PAGES[name](directory)
+    response = page.goto(live_server.url + path)
+    assert response.status == 200, f"{path} answered {response.status}"
+    violations = axe_violations(page)
+    assert not violations, describe_violations(f"{name} page ({path})", violations)
