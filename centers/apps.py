@@ -5,3 +5,6 @@ class CentersConfig(AppConfig):
     name = "centers"
     verbose_name = "Treatment facilities"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from centers import signals  # noqa: F401

@@ -218,3 +218,9 @@ class Source(models.TextChoices):
     SAMHSA = "samhsa", "SAMHSA directory import"
     DEMO = "demo", "Demo data (fictional)"
     FINDER = "finder", "Added in Finder"
+
+
+class VerifiedBy(models.TextChoices):
+    FACILITY_STAFF = "facility-staff", "facility staff"
+    STEWARD = "steward", "the Finder team"
+    HELPLINE = "helpline", "a helpline worker"

@@ -1,6 +1,7 @@
 """Finder settings, driven by environment variables (see README, "Configuration")."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -37,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "simple_history",
+    "axes",
     "centers",
 ]
 
@@ -49,6 +52,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into a 429 page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "finder.urls"
@@ -107,11 +118,36 @@ STORAGES = {
     },
 }
 
+LOGIN_URL = "centers:login"
+LOGIN_REDIRECT_URL = "centers:portal"
+LOGOUT_REDIRECT_URL = "centers:login"
+
+# Sessions live in the database so that removing a staff member can end all of theirs.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(12 * 60 * 60))  # a working day
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "False")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", "False") else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Login throttling (django-axes): after 5 failures for a username from one address, wait 30 minutes.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "30"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = 1 if envbool("BEHIND_PROXY", "False") else None
+
+EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Finder <noreply@finder.example>")
 
 LOGGING = {
     "version": 1,
@@ -130,3 +166,9 @@ if os.getenv("FINDER_GEOCODER_API_KEY"):
     FINDER_GEOCODER_OPTIONS["api_key"] = os.getenv("FINDER_GEOCODER_API_KEY")
 FINDER_RESULTS_PER_PAGE = envint("FINDER_RESULTS_PER_PAGE", "20")
 FINDER_REPORT_EMAIL = os.getenv("FINDER_REPORT_EMAIL", "listings@finder.example")
+# Availability older than this shows as "unknown, call to check".
+FINDER_AVAILABILITY_FRESH_HOURS = envint("FINDER_AVAILABILITY_FRESH_HOURS", "72")
+# Listings not verified for this long are marked and ranked after fresher ones at equal distance.
+FINDER_VERIFICATION_STALE_DAYS = envint("FINDER_VERIFICATION_STALE_DAYS", "180")
+# Problem reports accepted per sender address per hour.
+FINDER_REPORTS_PER_HOUR = envint("FINDER_REPORTS_PER_HOUR", "5")

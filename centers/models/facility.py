@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models.functions import Round
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from centers import geo
 from centers.taxonomy import ServiceCategory, category_and_label
@@ -20,6 +26,7 @@ from centers.vocabulary import (
     Population,
     Source,
     Status,
+    VerifiedBy,
 )
 
 
@@ -116,15 +123,47 @@ class FacilityQuerySet(models.QuerySet):
         )
 
     def by_distance(self, origin: geo.Point):
-        """Nearest first; annotates ``distance_miles`` if ``near()`` has not."""
+        """Nearest first; at equal distance (to a tenth of a mile) recently verified listings first.
+
+        Annotates ``distance_miles`` if ``near()`` has not.
+        """
         queryset = self
         if "distance_miles" not in self.query.annotations:
             queryset = self.annotate(distance_miles=geo.distance_miles_expression(origin))
-        return queryset.order_by("distance_miles", "name", "pk")
+        return queryset.annotate(unverified_rank=self._unverified_rank()).order_by(
+            Round("distance_miles", 1), "unverified_rank", "distance_miles", "name", "pk"
+        )
+
+    def accepting_new_patients(self):
+        """Facilities whose staff said, within the freshness window, that they take new patients."""
+        from centers.models.availability import Availability
+
+        accepting = Availability.objects.accepting().filter(facility_id=OuterRef("pk"))
+        return self.filter(Exists(accepting))
+
+    def availability_first(self):
+        """Put facilities with current "accepting" availability first, keeping the order after that."""
+        from centers.models.availability import Availability
+
+        accepting = Availability.objects.accepting().filter(facility_id=OuterRef("pk"))
+        ordering = self.query.order_by or ("name", "pk")
+        return self.annotate(accepting_now=Exists(accepting)).order_by("-accepting_now", *ordering)
+
+    def verification_stale(self):
+        return self.filter(Q(last_verified_at__isnull=True) | Q(last_verified_at__lt=stale_before()))
 
     def for_cards(self):
         """What a result card shows, in a constant number of queries."""
-        return self.prefetch_related("services")
+        return self.prefetch_related("services", "availability")
+
+    @staticmethod
+    def _unverified_rank():
+        return Case(When(last_verified_at__gte=stale_before(), then=Value(0)), default=Value(1))
+
+
+def stale_before():
+    """Listings last verified before this moment are marked as not recently verified."""
+    return timezone.now() - timedelta(days=settings.FINDER_VERIFICATION_STALE_DAYS)
 
 
 class Facility(models.Model):
@@ -170,6 +209,18 @@ class Facility(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     last_verified_at = models.DateTimeField(
         null=True, blank=True, help_text="When someone last confirmed this listing is accurate."
+    )
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_verified_source = models.CharField("verified by", max_length=16, choices=VerifiedBy.choices, blank=True)
+    hours = models.TextField("opening hours", blank=True, help_text="For example: Mon–Fri 8am–6pm, Sat 9am–1pm.")
+    intake_hours = models.TextField(
+        blank=True, help_text="When a new patient can call or walk in for an assessment. Say if it's 24/7."
+    )
+
+    history = HistoricalRecords(
+        m2m_fields=[services, insurers], excluded_fields=["imported_values", "updated_at", "slug"]
     )
 
     objects = FacilityQuerySet.as_manager()
@@ -233,6 +284,24 @@ class Facility(models.Model):
         for service in sorted(self.services.all(), key=lambda s: s.label):
             groups.setdefault(service.category, []).append(service)
         return [(label, groups[value]) for value, label in ServiceCategory.choices if value in groups]
+
+    def availability_by_level(self):
+        """Availability in level-of-care order; reads self.availability.all(), so prefetch it in lists."""
+        order = list(LevelOfCare.values)
+        return sorted(self.availability.all(), key=lambda availability: order.index(availability.level))
+
+    @property
+    def is_accepting_now(self) -> bool:
+        return any(a.status == "accepting" and a.is_current for a in self.availability.all())
+
+    @property
+    def is_verification_stale(self) -> bool:
+        return self.last_verified_at is None or self.last_verified_at < stale_before()
+
+    def mark_verified(self, user, source: str) -> None:
+        """Someone confirmed the listing is accurate."""
+        self.last_verified_at, self.last_verified_by, self.last_verified_source = timezone.now(), user, source
+        self.save(update_fields=["last_verified_at", "last_verified_by", "last_verified_source", "updated_at"])
 
     @property
     def is_demo(self) -> bool:

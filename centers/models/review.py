@@ -1,0 +1,153 @@
+"""Changes and reports that wait for a person: staff edits needing a steward, and public problem reports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", "Pending review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class PendingChangeQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=ReviewStatus.PENDING)
+
+
+class PendingChange(models.Model):
+    """A staff edit to a high-risk field (name, address, phones, medications) waiting for a steward.
+
+    ``changes`` maps a field name to {"old": ..., "new": ...}; "services" maps to
+    {"add": [codes], "remove": [codes]}. The public keeps the old values until approval.
+    """
+
+    facility = models.ForeignKey("centers.Facility", on_delete=models.CASCADE, related_name="pending_changes")
+    changes = models.JSONField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="submitted_changes"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True, help_text="Shown to the staff member who made the change.")
+
+    objects = PendingChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+
+    def __str__(self):
+        return f"Change to {self.facility} by {self.submitted_by} ({self.get_status_display()})"
+
+    def describe(self) -> list[str]:
+        """One plain line per change, for staff and stewards."""
+        lines = []
+        for name, change in self.changes.items():
+            if name == "services":
+                if change.get("add"):
+                    lines.append(f"Add: {', '.join(change['add'])}")
+                if change.get("remove"):
+                    lines.append(f"Remove: {', '.join(change['remove'])}")
+            else:
+                lines.append(f"{name.replace('_', ' ').capitalize()}: “{change['old']}” → “{change['new']}”")
+        return lines
+
+    @transaction.atomic
+    def approve(self, steward, note: str = "") -> None:
+        """Apply the change to the facility (recorded in its history as the steward's)."""
+        facility = self.facility
+        for name, change in self.changes.items():
+            if name != "services":
+                setattr(facility, name, change["new"])
+        facility._change_reason = f"Approved change #{self.pk} from {self.submitted_by}"
+        facility.save()
+        services = self.changes.get("services", {})
+        if services.get("add"):
+            facility.services.add(*services["add"])
+        if services.get("remove"):
+            facility.services.remove(*services["remove"])
+        self._decide(ReviewStatus.APPROVED, steward, note)
+
+    def reject(self, steward, note: str) -> None:
+        self._decide(ReviewStatus.REJECTED, steward, note)
+
+    def _decide(self, status, steward, note) -> None:
+        self.status, self.reviewed_by, self.reviewed_at, self.review_note = status, steward, timezone.now(), note
+        self.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+
+
+class ProblemReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ProblemReport.Status.OPEN)
+
+
+class ProblemReport(models.Model):
+    """Someone tells us a listing is wrong. No login; the email is optional and only used to reply."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", "The phone number doesn't work"
+        CLOSED = "closed", "The facility is closed"
+        INSURANCE = "insurance", "They don't take this insurance"
+        SERVICES = "services", "The services are wrong"
+        ADDRESS = "address", "The address is wrong"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    facility = models.ForeignKey("centers.Facility", on_delete=models.CASCADE, related_name="problem_reports")
+    kind = models.CharField("what is wrong", max_length=16, choices=Kind.choices)
+    note = models.TextField("details", blank=True, max_length=1000)
+    contact_email = models.EmailField(
+        "your email (optional)", blank=True, help_text="Only to tell you when it's fixed. We never share it."
+    )
+    reporter_key = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="A keyed hash of the sender's address, for rate limits."
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+    reporter_notified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProblemReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.facility}"
+
+    def resolve(self, user, note: str) -> bool:
+        """Close the report; email the reporter if they left an address. Returns whether they were told."""
+        from django.core.mail import send_mail
+
+        self.status, self.resolved_by, self.resolved_at, self.resolution_note = (
+            self.Status.RESOLVED,
+            user,
+            timezone.now(),
+            note,
+        )
+        if self.contact_email:
+            send_mail(
+                f"Finder: your report about {self.facility.name}",
+                f"Thank you for telling us about a problem with the listing for {self.facility.name} "
+                f"({self.get_kind_display().lower()}).\n\nWhat we did: {note}\n\n"
+                "Reports like yours keep Finder accurate for the next family.\n",
+                None,
+                [self.contact_email],
+            )
+            self.reporter_notified_at = timezone.now()
+        self.save()
+        return bool(self.contact_email)

@@ -1,0 +1,126 @@
+"""Who may change a facility's listing: memberships, invitations, claims, and their sessions."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+class MembershipQuerySet(models.QuerySet):
+    def editors(self):
+        return self.filter(role=Membership.Role.EDITOR)
+
+
+class Membership(models.Model):
+    """An admissions staff member's link to one facility, and what they may change there."""
+
+    class Role(models.TextChoices):
+        EDITOR = "editor", "Editor (listing and availability)"
+        AVAILABILITY = "availability", "Availability only"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    facility = models.ForeignKey("centers.Facility", on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.AVAILABILITY)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "facility"], name="membership_one_per_facility")]
+
+    def __str__(self):
+        return f"{self.user} at {self.facility} ({self.get_role_display()})"
+
+    @property
+    def can_edit_listing(self) -> bool:
+        return self.role == self.Role.EDITOR
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _in_a_week():
+    return timezone.now() + timedelta(days=7)
+
+
+class Invitation(models.Model):
+    """A link a steward sends so a staff member can set a password and join a facility."""
+
+    email = models.EmailField()
+    facility = models.ForeignKey("centers.Facility", on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=16, choices=Membership.Role.choices, default=Membership.Role.AVAILABILITY)
+    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=_in_a_week)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self):
+        return f"Invitation for {self.email} to {self.facility}"
+
+    def get_absolute_url(self):
+        return reverse("centers:accept-invitation", kwargs={"token": self.token})
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class ClaimRequest(models.Model):
+    """Someone who works at a facility asks to manage its listing; a steward approves or rejects."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        APPROVED = "approved", "Approved (invitation sent)"
+        REJECTED = "rejected", "Rejected"
+
+    facility = models.ForeignKey("centers.Facility", on_delete=models.CASCADE, related_name="claim_requests")
+    name = models.CharField("your name", max_length=100)
+    email = models.EmailField("work email")
+    job_title = models.CharField(max_length=100)
+    phone = models.CharField("work phone", max_length=40, help_text="We call the facility to check.")
+    message = models.TextField(blank=True, max_length=1000)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"{self.name} claims {self.facility}"
+
+
+class LoginSession(models.Model):
+    """Sessions a staff user is logged in with, so removing access can log them out everywhere."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=40, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.user} session from {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def logout_everywhere(user) -> int:
+    """End every session of ``user``; returns how many ended."""
+    keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
+    deleted, _ = Session.objects.filter(session_key__in=keys).delete()
+    LoginSession.objects.filter(user=user).delete()
+    return deleted
