@@ -129,3 +129,49 @@ def _postgres_when_required(django_db_setup, django_db_blocker):
         from django.db import connection
 
         assert connection.vendor == "postgresql", f"expected PostgreSQL, got {connection.vendor}"
+
+
+# People. Passwords are all PASSWORD; log in with client.force_login(user) unless testing login.
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(username, **extra):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD, **extra)
+
+
+@pytest.fixture
+def steward(db):
+    """A data steward: Django staff with the full admin."""
+    return make_user("stella", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def editor(detox_atlanta):
+    """Admissions staff at Peachtree Medical Detox who may edit the listing."""
+    from centers.models import Membership
+
+    user = make_user("eddie")
+    Membership.objects.create(user=user, facility=detox_atlanta, role=Membership.Role.EDITOR)
+    return user
+
+
+@pytest.fixture
+def clerk(detox_atlanta):
+    """Admissions staff at Peachtree Medical Detox who may only update availability."""
+    from centers.models import Membership
+
+    user = make_user("clara")
+    Membership.objects.create(user=user, facility=detox_atlanta, role=Membership.Role.AVAILABILITY)
+    return user
+
+
+@pytest.fixture
+def other_editor(outpatient_decatur):
+    """An editor at a different facility (Decatur): must never change Peachtree's listing."""
+    from centers.models import Membership
+
+    user = make_user("oscar")
+    Membership.objects.create(user=user, facility=outpatient_decatur, role=Membership.Role.EDITOR)
+    return user
