@@ -31,6 +31,7 @@ run: venv
 	$(MANAGE) migrate
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) load_demo --if-empty
+	-$(MANAGE) create_demo_accounts
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # FINDER_REQUIRE_POSTGRES=1 (CI) turns "PostgreSQL is not installed" into a failure.

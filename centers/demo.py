@@ -14,13 +14,20 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from centers import geo
-from centers.models import Facility, Insurer, Service
+from centers.models import Availability, AvailabilityStatus, Facility, Insurer, Membership, Service
 from centers.vocabulary import (
     OPERATOR_CODES,
     FacilityType,
     LevelOfCare,
     Source,
 )
+
+# For demo data only: printed by `make run` and listed in README. remove_demo deletes them.
+DEMO_ACCOUNTS = {
+    "steward": ("demo-steward-pass", "Data steward: the full Django admin at /admin/"),
+    "admissions": ("demo-admissions-pass", "Admissions staff (editor) at one demo facility: /staff/"),
+}
+DEMO_ADMISSIONS_NEAR = "30303"  # downtown Atlanta
 
 INSURERS = [
     "Aetna", "Ambetter", "Anthem Blue Cross", "Blue Cross Blue Shield", "Cigna", "Humana",
@@ -150,4 +157,60 @@ def load_demo(count: int = 2000, seed: int = 2015) -> int:
         ],
         batch_size=5000,
     )
+    Availability.objects.bulk_create(build_availability(facilities, built, random.Random(seed + 1)), batch_size=2000)
     return len(facilities)
+
+
+def build_availability(facilities, built, rng: random.Random) -> list[Availability]:
+    """Openings for about half the demo facilities, some of them too old to trust (to show how that looks)."""
+    now = timezone.now()
+    statuses = (
+        [AvailabilityStatus.ACCEPTING] * 5 + [AvailabilityStatus.WAITLIST] * 3 + [AvailabilityStatus.NOT_ACCEPTING] * 2
+    )
+    rows = []
+    for facility, (_, codes, _) in zip(facilities, built, strict=True):
+        if rng.random() > 0.5:
+            continue
+        for level in LevelOfCare:
+            if not codes.intersection(level.codes):
+                continue
+            status = rng.choice(statuses)
+            rows.append(
+                Availability(
+                    facility_id=facility.id,
+                    level=level,
+                    status=status,
+                    open_slots=rng.randrange(1, 12) if status == AvailabilityStatus.ACCEPTING else None,
+                    waitlist_days=rng.randrange(2, 30) if status == AvailabilityStatus.WAITLIST else None,
+                    updated_at=now - timedelta(hours=rng.choice([1, 2, 5, 9, 20, 30, 50, 100, 200])),
+                )
+            )
+    return rows
+
+
+def create_demo_accounts() -> list[tuple[str, str, str]]:
+    """(username, password, what it is) for each demo account, created or reset."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    accounts = []
+    for username, (password, description) in DEMO_ACCOUNTS.items():
+        user, _ = User.objects.get_or_create(username=username, defaults={"email": f"{username}@finder.example"})
+        user.set_password(password)
+        user.is_staff = user.is_superuser = username == "steward"
+        user.save()
+        accounts.append((username, password, description))
+    origin = geo.zip_point(DEMO_ADMISSIONS_NEAR)
+    facility = Facility.objects.demo().offering([LevelOfCare.INTENSIVE_OUTPATIENT]).by_distance(origin).first()
+    if facility:
+        Membership.objects.get_or_create(
+            user=User.objects.get(username="admissions"), facility=facility, defaults={"role": Membership.Role.EDITOR}
+        )
+    return accounts
+
+
+def remove_demo_accounts() -> int:
+    from django.contrib.auth import get_user_model
+
+    deleted, _ = get_user_model().objects.filter(username__in=DEMO_ACCOUNTS).delete()
+    return deleted

@@ -21,6 +21,7 @@ RADIUS_CHOICES = [
     ("state", "Anywhere in the state"),
 ]
 DEFAULT_RADIUS = "25"
+SORT_CHOICES = [("distance", "Nearest first"), ("availability", "Accepting new patients first, then nearest")]
 
 
 class LocationField(forms.CharField):
@@ -123,6 +124,20 @@ class FacilityFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput,
         help_text="Some care can happen from home.",
     )
+    accepting = django_filters.BooleanFilter(
+        label="Accepting new patients now",
+        method="filter_accepting",
+        widget=forms.CheckboxInput,
+        help_text="Only places whose staff told us in the last 3 days that they can take someone new.",
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort",
+        choices=SORT_CHOICES,
+        empty_label=None,
+        initial="distance",
+        method="filter_sort",
+        help_text="Availability comes from facility staff; always call to confirm.",
+    )
     q = django_filters.CharFilter(
         label="Facility name",
         method="filter_name",
@@ -171,15 +186,25 @@ class FacilityFilter(django_filters.FilterSet):
     def filter_name(self, queryset, name, value):
         return queryset.named(value)
 
+    def filter_accepting(self, queryset, name, value):
+        return queryset.accepting_new_patients() if value else queryset
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # applied after the distance ordering in filter_queryset()
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         origin = self.origin
-        if origin is None:
-            return queryset.order_by("state", "city", "name", "pk")
         radius = self.form.cleaned_data.get("radius") or DEFAULT_RADIUS
-        if radius == "state":
-            return queryset.in_state(origin.state or geo.nearest_state(origin)).by_distance(origin)
-        return queryset.near(origin, float(radius)).by_distance(origin)
+        if origin is None:
+            queryset = queryset.order_by("state", "city", "name", "pk")
+        elif radius == "state":
+            queryset = queryset.in_state(origin.state or geo.nearest_state(origin)).by_distance(origin)
+        else:
+            queryset = queryset.near(origin, float(radius)).by_distance(origin)
+        if self.form.cleaned_data.get("sort") == "availability":
+            queryset = queryset.availability_first()
+        return queryset
 
     @property
     def origin(self) -> geo.Point | None:
@@ -189,7 +214,9 @@ class FacilityFilter(django_filters.FilterSet):
     def has_search(self) -> bool:
         """True once someone asked for something (a place or any filter), not on the empty page."""
         return self.is_bound and any(
-            value not in (None, "", [], False) for name, value in self.form.cleaned_data.items() if name != "radius"
+            value not in (None, "", [], False)
+            for name, value in self.form.cleaned_data.items()
+            if name not in ("radius", "sort")
         )
 
     def next_radius(self) -> tuple[str, int, str] | None:

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from centers import geo
+from centers.demo import remove_demo_accounts
 from centers.models import Facility, Service
 from centers.vocabulary import OPERATOR_CODES, FacilityType, Source
 
@@ -361,6 +362,7 @@ def import_samhsa_file(
         if remove_demo:
             result.demo_removed = Facility.objects.demo().count()
             Facility.objects.demo().delete()
+            remove_demo_accounts()
         created = Facility.objects.bulk_create([facility for facility, _ in to_create], batch_size=500)
         for facility, (_, codes) in zip(created, to_create, strict=True):
             codes_to_add += [(facility.id, code) for code in codes]

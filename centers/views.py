@@ -35,12 +35,11 @@ def search(request):
 
 
 def detail(request, pk, slug):
-    facility = get_object_or_404(
-        Facility.objects.filter(is_listed=True).prefetch_related("services", "insurers"), pk=pk
-    )
+    listed = Facility.objects.filter(is_listed=True).prefetch_related("services", "insurers", "availability")
+    facility = get_object_or_404(listed, pk=pk)
     if slug != (facility.slug or "facility"):
         return redirect(facility, permanent=True)
-    context = {"facility": facility, "report_email": settings.FINDER_REPORT_EMAIL}
+    context = {"facility": facility, "fresh_hours": settings.FINDER_AVAILABILITY_FRESH_HOURS}
     return render(request, "centers/facility_detail.html", context)
 
 

@@ -165,7 +165,6 @@ FINDER_GEOCODER_OPTIONS = {}  # extra keyword arguments for the geopy geocoder (
 if os.getenv("FINDER_GEOCODER_API_KEY"):
     FINDER_GEOCODER_OPTIONS["api_key"] = os.getenv("FINDER_GEOCODER_API_KEY")
 FINDER_RESULTS_PER_PAGE = envint("FINDER_RESULTS_PER_PAGE", "20")
-FINDER_REPORT_EMAIL = os.getenv("FINDER_REPORT_EMAIL", "listings@finder.example")
 # Availability older than this shows as "unknown, call to check".
 FINDER_AVAILABILITY_FRESH_HOURS = envint("FINDER_AVAILABILITY_FRESH_HOURS", "72")
 # Listings not verified for this long are marked and ranked after fresher ones at equal distance.

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from centers.demo import remove_demo_accounts
 from centers.models import Facility
 
 
@@ -10,4 +11,5 @@ class Command(BaseCommand):
         demo = Facility.objects.demo()
         count = demo.count()
         demo.delete()
+        remove_demo_accounts()
         self.stdout.write(self.style.SUCCESS(f"Removed {count:,} demo facilities."))
