@@ -7,9 +7,10 @@ app_name = "centers"
 urlpatterns = [
     # The public
     path("", views.search, name="search"),
-    path("facility/<int:pk>/<slug:slug>/", views.detail, name="detail"),
+    # Before the detail route: "report" and "claim" would otherwise match its slug.
     path("facility/<int:pk>/report/", reporting.report_problem, name="report"),
     path("facility/<int:pk>/claim/", reporting.claim_listing, name="claim"),
+    path("facility/<int:pk>/<slug:slug>/", views.detail, name="detail"),
     path("understanding-care/", views.guide_index, name="guide"),
     path("understanding-care/<slug:topic>/", views.guide_topic, name="guide-topic"),
     # Admissions staff
