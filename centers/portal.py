@@ -1,31 +1,156 @@
-"""The admissions staff portal: availability, listing edits, verification, problem reports."""
+"""The admissions staff portal: availability, listing edits, verification, problem reports.
 
-from django.http import Http404
+Every view finds the facility through the user's own memberships, so staff can only ever see or
+change their own facilities; anything else is a 404, never a hint that it exists.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from centers.models import Invitation, Membership, PendingChange, ProblemReport
+from centers.models.availability import fresh_since
+from centers.portal_forms import (
+    AcceptInvitationForm,
+    AvailabilityForm,
+    ListingForm,
+    ResolveReportForm,
+    availability_levels,
+    describe_changes,
+    invitation_situation,
+    saved_summary,
+)
+from centers.vocabulary import VerifiedBy
+
+
+def membership_or_404(user, pk) -> Membership:
+    """The user's membership at facility ``pk``; 404 if they have none (stewards use the admin)."""
+    return get_object_or_404(Membership.objects.select_related("facility"), user=user, facility_id=pk)
+
+
+def not_allowed(request, membership):
+    return render(request, "portal/not_allowed.html", {"membership": membership}, status=403)
+
+
+def render_facility(request, membership, *, availability_form=None, report_form=None, report=None, status=200):
+    """The facility's portal page; a failed form is passed back so its errors show in place."""
+    facility = membership.facility
+    levels = availability_levels(facility, availability_form)
+    context = {
+        "membership": membership,
+        "facility": facility,
+        "levels": levels,
+        "new_level_form": None if levels else AvailabilityForm(facility=facility),
+        "fresh_hours": settings.FINDER_AVAILABILITY_FRESH_HOURS,
+        "availability_form": availability_form,
+        "open_reports": facility.problem_reports.open(),
+        "resolved_reports": facility.problem_reports.filter(status=ProblemReport.Status.RESOLVED)[:10],
+        "report_form": report_form,
+        "failed_report": report,
+        "changes": describe_changes(PendingChange.objects.for_staff_of([facility])),
+    }
+    return render(request, "portal/facility.html", context, status=status)
+
+
+@login_required
+def home(request):
+    context = {
+        "memberships": request.user.memberships.with_facility_summary(),
+        "fresh_since": fresh_since(),
+        "changes": describe_changes(PendingChange.objects.for_staff_of(request.user.memberships.values("facility"))),
+    }
+    return render(request, "portal/home.html", context)
+
+
+@login_required
+def facility(request, pk):
+    return render_facility(request, membership_or_404(request.user, pk))
+
+
+@login_required
+@require_POST
+def set_availability(request, pk):
+    membership = membership_or_404(request.user, pk)
+    form = AvailabilityForm(request.POST, facility=membership.facility)
+    if not form.is_valid():
+        return render_facility(request, membership, availability_form=form, status=400)
+    availability = form.save(request.user)
+    messages.success(request, form.saved_message(availability))
+    return redirect(reverse("centers:portal-facility", kwargs={"pk": pk}) + f"#level-{availability.level}")
+
+
+@login_required
+def edit_listing(request, pk):
+    membership = membership_or_404(request.user, pk)
+    if not membership.can_edit_listing:
+        return not_allowed(request, membership)
+    facility = membership.facility
+    form = ListingForm(request.POST or None, instance=facility)
+    if form.is_bound and form.is_valid():
+        live, change = form.save(request.user)
+        messages.success(request, saved_summary(live, change))
+        return redirect("centers:portal-facility", pk=pk)
+    context = {
+        "membership": membership,
+        "facility": facility,
+        "form": form,
+        "changes": describe_changes(PendingChange.objects.for_staff_of([facility])),
+    }
+    return render(request, "portal/edit_listing.html", context, status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def verify_listing(request, pk):
+    membership = membership_or_404(request.user, pk)
+    if not membership.can_edit_listing:
+        return not_allowed(request, membership)
+    membership.facility.mark_verified(request.user, VerifiedBy.FACILITY_STAFF)
+    messages.success(request, "Thank you. Families now see that your staff confirmed this listing today.")
+    return redirect("centers:portal-facility", pk=pk)
+
+
+@login_required
+@require_POST
+def resolve_report(request, pk, report_pk):
+    membership = membership_or_404(request.user, pk)
+    if not membership.can_edit_listing:
+        return not_allowed(request, membership)
+    report = get_object_or_404(membership.facility.problem_reports, pk=report_pk)
+    if report.status == ProblemReport.Status.RESOLVED:
+        messages.info(request, "That report was already resolved.")
+        return redirect("centers:portal-facility", pk=pk)
+    form = ResolveReportForm(request.POST, auto_id=f"report-{report.pk}-%s")
+    if not form.is_valid():
+        return render_facility(request, membership, report_form=form, report=report, status=400)
+    told = report.resolve(request.user, form.cleaned_data["note"])
+    reply = " We emailed the person who reported it." if told else ""
+    messages.success(request, f"Report resolved: “{report.get_kind_display()}”.{reply}")
+    return redirect("centers:portal-facility", pk=pk)
 
 
 def accept_invitation(request, token):
-    raise Http404("not built yet")
-
-
-def home(request):
-    raise Http404("not built yet")
-
-
-def facility(request, pk):
-    raise Http404("not built yet")
-
-
-def set_availability(request, pk):
-    raise Http404("not built yet")
-
-
-def edit_listing(request, pk):
-    raise Http404("not built yet")
-
-
-def verify_listing(request, pk):
-    raise Http404("not built yet")
-
-
-def resolve_report(request, pk, report_pk):
-    raise Http404("not built yet")
+    invitation = Invitation.objects.select_related("facility").filter(token=token).first()
+    if invitation is None or not invitation.is_usable:
+        context = {"invitation": invitation}
+        return render(request, "portal/invitation_unusable.html", context, status=404 if invitation is None else 410)
+    situation = invitation_situation(invitation, request.user)
+    if situation == "join" and request.method == "POST":
+        invitation.accept(request.user)
+        messages.success(request, f"You can now update {invitation.facility.name}.")
+        return redirect("centers:portal")
+    form = None
+    if situation == "new-account":
+        form = AcceptInvitationForm(request.POST or None, invitation=invitation)
+        if form.is_bound and form.is_valid():
+            user = form.save()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to Finder. You can now update {invitation.facility.name}.")
+            return redirect("centers:portal")
+    status = 403 if situation == "other-account" else 400 if form is not None and form.is_bound else 200
+    context = {"invitation": invitation, "situation": situation, "form": form}
+    return render(request, "portal/accept_invitation.html", context, status=status)

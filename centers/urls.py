@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from centers import portal, reporting, views
+from centers.portal_forms import StaffLoginForm
 
 app_name = "centers"
 urlpatterns = [
@@ -14,7 +15,11 @@ urlpatterns = [
     path("understanding-care/", views.guide_index, name="guide"),
     path("understanding-care/<slug:topic>/", views.guide_topic, name="guide-topic"),
     # Admissions staff
-    path("staff/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "staff/login/",
+        auth_views.LoginView.as_view(authentication_form=StaffLoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/invitation/<str:token>/", portal.accept_invitation, name="accept-invitation"),
     path("staff/", portal.home, name="portal"),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -16,6 +19,15 @@ class ReviewStatus(models.TextChoices):
 class PendingChangeQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=ReviewStatus.PENDING)
+
+    def for_staff_of(self, facilities):
+        """What staff see about their edits: pending changes, and changes decided in the last 30 days."""
+        decided_since = timezone.now() - timedelta(days=30)
+        return (
+            self.filter(facility__in=facilities)
+            .filter(Q(status=ReviewStatus.PENDING) | Q(reviewed_at__gte=decided_since))
+            .select_related("facility", "submitted_by")
+        )
 
 
 class PendingChange(models.Model):
@@ -66,6 +78,9 @@ class PendingChange(models.Model):
         for name, change in self.changes.items():
             if name != "services":
                 setattr(facility, name, change["new"])
+        if self.changes.keys() & {"street1", "street2", "city", "state", "zip_code"}:
+            # The old coordinates belong to the old address; save() places it at the new ZIP code.
+            facility.latitude = facility.longitude = None
         facility._change_reason = f"Approved change #{self.pk} from {self.submitted_by}"
         facility.save()
         services = self.changes.get("services", {})

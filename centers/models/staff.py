@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,21 @@ from django.utils import timezone
 class MembershipQuerySet(models.QuerySet):
     def editors(self):
         return self.filter(role=Membership.Role.EDITOR)
+
+    def with_facility_summary(self):
+        """Each facility with its open reports, pending changes and availability ages (the portal home)."""
+        open_reports = Q(facility__problem_reports__status="open")
+        pending = Q(facility__pending_changes__status="pending")
+        return (
+            self.select_related("facility")
+            .annotate(
+                open_reports=Count("facility__problem_reports", filter=open_reports, distinct=True),
+                pending_changes=Count("facility__pending_changes", filter=pending, distinct=True),
+                availability_newest=Max("facility__availability__updated_at"),
+                availability_oldest=Min("facility__availability__updated_at"),
+            )
+            .order_by("facility__name", "pk")
+        )
 
 
 class Membership(models.Model):
@@ -80,6 +96,25 @@ class Invitation(models.Model):
     def is_usable(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
 
+    @transaction.atomic
+    def accept(self, user) -> Membership:
+        """Give ``user`` the invited role at the facility and use the invitation up.
+
+        Raises ValueError if another request used it first; the caller's transaction then rolls back.
+        """
+        now = timezone.now()
+        used = Invitation.objects.filter(pk=self.pk, accepted_at__isnull=True).update(accepted_at=now, accepted_by=user)
+        if not used:
+            raise ValueError(f"Invitation {self.pk} was already used")
+        self.accepted_at, self.accepted_by = now, user
+        membership, _ = Membership.objects.update_or_create(
+            user=user,
+            facility=self.facility,
+            defaults={"role": self.role},
+            create_defaults={"role": self.role, "created_by": self.invited_by},
+        )
+        return membership
+
 
 class ClaimRequest(models.Model):
     """Someone who works at a facility asks to manage its listing; a steward approves or rejects."""
@@ -105,6 +140,22 @@ class ClaimRequest(models.Model):
 
     def __str__(self):
         return f"{self.name} claims {self.facility}"
+
+    @transaction.atomic
+    def approve(self, steward, note: str = "") -> Invitation:
+        """Invite the claimant as an editor of the facility; the caller emails them the invitation's link."""
+        invitation = Invitation.objects.create(
+            email=self.email, facility=self.facility, role=Membership.Role.EDITOR, invited_by=steward
+        )
+        self._decide(self.Status.APPROVED, steward, note)
+        return invitation
+
+    def reject(self, steward, note: str = "") -> None:
+        self._decide(self.Status.REJECTED, steward, note)
+
+    def _decide(self, status, steward, note) -> None:
+        self.status, self.decided_by, self.decided_at, self.decision_note = status, steward, timezone.now(), note
+        self.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
 
 
 class LoginSession(models.Model):

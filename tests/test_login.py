@@ -1,0 +1,87 @@
+"""Staff login: the form, throttling after wrong passwords, and logout everywhere when access is removed."""
+
+import pytest
+from django.urls import reverse
+
+from centers.models import LoginSession, Membership
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def log_in(client, username, password=PASSWORD):
+    # Through the real form: django-axes needs the request, which client.login() doesn't give it.
+    return client.post(reverse("centers:login"), {"username": username, "password": password})
+
+
+def test_login_page_has_labelled_inputs(client, db):
+    response = client.get(reverse("centers:login"))
+    html = response.content.decode()
+    assert response.status_code == 200 and html.count("<h1") == 1
+    assert '<label for="id_username">' in html and '<label for="id_password">' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+
+
+def test_logging_in_goes_to_the_portal_and_records_the_session(client, editor):
+    response = log_in(client, "eddie")
+    assert response.status_code == 302 and response["Location"] == reverse("centers:portal")
+    assert LoginSession.objects.filter(user=editor, session_key=client.session.session_key).exists()
+    assert client.get(reverse("centers:portal")).status_code == 200
+
+
+def test_logging_in_returns_to_the_page_asked_for(client, editor, detox_atlanta):
+    page = reverse("centers:portal-facility", args=[detox_atlanta.pk])
+    login_page = client.get(page)["Location"]
+    response = client.post(login_page, {"username": "eddie", "password": PASSWORD, "next": page})
+    assert response["Location"] == page
+
+
+def test_a_wrong_password_shows_the_error(client, editor):
+    response = log_in(client, "eddie", "wrong")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Please enter a correct username and password" in html and "not logged in yet" in html
+
+
+def test_logging_out_ends_the_session(client, editor):
+    log_in(client, "eddie")
+    response = client.post(reverse("centers:logout"))
+    assert response.status_code == 302 and response["Location"] == reverse("centers:login")
+    assert client.get(reverse("centers:portal")).status_code == 302
+
+
+def test_removing_a_membership_logs_the_person_out_everywhere(client, editor, detox_atlanta):
+    from django.test import Client
+
+    phone = Client()
+    log_in(client, "eddie")
+    log_in(phone, "eddie")
+    assert client.get(reverse("centers:portal")).status_code == 200
+    Membership.objects.get(user=editor).delete()
+    for device in (client, phone):
+        response = device.get(reverse("centers:portal-facility", args=[detox_atlanta.pk]))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("centers:login"))
+    assert not LoginSession.objects.filter(user=editor).exists()
+
+
+def test_five_wrong_passwords_pause_logging_in_for_that_username(client, editor, clerk):
+    for _ in range(4):
+        assert log_in(client, "eddie", "wrong").status_code == 200
+    log_in(client, "eddie", "wrong")
+    response = log_in(client, "eddie")  # the right password, too late
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Please wait 30 minutes" in html and "contact the Finder team" in html
+    assert "_auth_user_id" not in client.session
+    # Someone else on the same connection can still log in.
+    assert log_in(client, "clara").status_code == 302
+
+
+def test_the_pause_uses_the_configured_cooloff(client, editor, settings):
+    from datetime import timedelta
+
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=45)
+    for _ in range(6):
+        response = log_in(client, "eddie", "wrong")
+    assert response.status_code == 429 and "Please wait 45 minutes" in response.content.decode()
