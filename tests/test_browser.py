@@ -213,3 +213,68 @@ def test_page_has_no_serious_accessibility_violations(name, page, live_server, d
     assert response.status == 200, f"{path} answered {response.status}"
     violations = axe_violations(page)
     assert not violations, describe_violations(f"{name} page ({path})", violations)
+
+
+AUDITED_PAGES.update(
+    {
+        "report a problem": lambda cast: f"/facility/{cast['iop_downtown'].pk}/report/",
+        "claim a listing": lambda cast: f"/facility/{cast['iop_downtown'].pk}/claim/",
+        "staff login": lambda cast: "/staff/login/",
+    }
+)
+
+
+def make_admissions_user(facility):
+    from centers.models import Membership
+    from tests.conftest import PASSWORD, make_user
+
+    user = make_user("intake-nurse")
+    Membership.objects.create(user=user, facility=facility, role=Membership.Role.EDITOR)
+    return user, PASSWORD
+
+
+def log_in(page, live_server, username, password):
+    page.goto(live_server.url + "/staff/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/staff/")
+
+
+def test_staff_member_updates_iop_in_one_tap_and_families_see_it(new_context, live_server, directory):
+    """Admissions staff on a phone mark IOP as accepting; a family's "accepting now" search then finds it."""
+    from playwright.sync_api import expect
+
+    facility = directory["iop_downtown"]
+    family = new_context().new_page()
+    accepting_nearby = live_server.url + "/?location=30303&radius=5&accepting=on"
+    family.goto(accepting_nearby)
+    assert facility.name not in family.locator("main").inner_text()
+
+    user, password = make_admissions_user(facility)
+    phone = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    log_in(phone, live_server, user.username, password)
+    phone.get_by_role("link", name=facility.name).first.click()
+    expect(phone.get_by_role("heading", name="Intensive outpatient (IOP)")).to_be_visible()
+    phone.get_by_role("button", name="Accepting for Intensive outpatient (IOP)", exact=True).click()  # one tap
+    expect(phone.get_by_text("Accepting new patients").first).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    family.goto(accepting_nearby)
+    card = family.locator(".result-list .card", has_text=facility.name)
+    expect(card).to_have_count(1)
+    expect(card).to_contain_text("Accepting new patients")
+    expect(card).to_contain_text("updated")
+
+
+def test_staff_portal_page_has_no_serious_accessibility_violations(new_context, live_server, directory):
+    if not AXE_JS.exists():
+        skip_or_fail("node_modules/axe-core is missing; run `make node_modules`")
+    facility = directory["iop_downtown"]
+    user, password = make_admissions_user(facility)
+    page = new_context().new_page()
+    log_in(page, live_server, user.username, password)
+    for path in ("/staff/", f"/staff/facility/{facility.pk}/", f"/staff/facility/{facility.pk}/edit/"):
+        assert page.goto(live_server.url + path).status == 200
+        violations = axe_violations(page)
+        assert not violations, describe_violations(f"staff page {path}", violations)
