@@ -26,6 +26,7 @@ from centers.vocabulary import (
 DEMO_ACCOUNTS = {
     "steward": ("demo-steward-pass", "Data steward: the full Django admin at /admin/"),
     "admissions": ("demo-admissions-pass", "Admissions staff (editor) at one demo facility: /staff/"),
+    "helpline": ("demo-helpline-pass", "Helpline worker and supervisor: /helpline/"),
 }
 DEMO_ADMISSIONS_NEAR = "30303"  # downtown Atlanta
 
@@ -199,6 +200,10 @@ def create_demo_accounts() -> list[tuple[str, str, str]]:
         user.set_password(password)
         user.is_staff = user.is_superuser = username == "steward"
         user.save()
+        if username == "helpline":
+            from django.contrib.auth.models import Group
+
+            user.groups.add(*Group.objects.filter(name__in=["Helpline workers", "Helpline supervisors"]))
         accounts.append((username, password, description))
     origin = geo.zip_point(DEMO_ADMISSIONS_NEAR)
     facility = Facility.objects.demo().offering([LevelOfCare.INTENSIVE_OUTPATIENT]).by_distance(origin).first()

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from centers.filters import FacilityFilter
 from centers.models import Facility
 from centers.vocabulary import LevelOfCare, Medication
+from helpline.models import SearchGap
 
 GUIDE_TOPICS = {
     **{level.value: level for level in LevelOfCare},
@@ -31,6 +32,7 @@ def search(request):
             context["searched"] = True
             if paginator.count == 0:
                 context["wider"] = filterset.next_radius()
+                SearchGap.record(filterset, SearchGap.Surface.PUBLIC)
     return render(request, "centers/facility_search.html", context, status=400 if invalid else 200)
 
 

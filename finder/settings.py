@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "centers",
+    "helpline",
 ]
 
 MIDDLEWARE = [
@@ -173,3 +174,5 @@ FINDER_AVAILABILITY_FRESH_HOURS = envint("FINDER_AVAILABILITY_FRESH_HOURS", "72"
 FINDER_VERIFICATION_STALE_DAYS = envint("FINDER_VERIFICATION_STALE_DAYS", "180")
 # Problem reports accepted per sender address per hour.
 FINDER_REPORTS_PER_HOUR = envint("FINDER_REPORTS_PER_HOUR", "5")
+# Referral notes are deleted this many days after they were written (manage.py purge_referral_notes).
+FINDER_REFERRAL_NOTE_RETENTION_DAYS = envint("FINDER_REFERRAL_NOTE_RETENTION_DAYS", "90")

@@ -175,3 +175,32 @@ def other_editor(outpatient_decatur):
     user = make_user("oscar")
     Membership.objects.create(user=user, facility=outpatient_decatur, role=Membership.Role.EDITOR)
     return user
+
+
+@pytest.fixture
+def helpline_worker(db):
+    """Hana answers helpline calls."""
+    from django.contrib.auth.models import Group
+
+    user = make_user("hana")
+    user.groups.add(Group.objects.get(name="Helpline workers"))
+    return user
+
+
+@pytest.fixture
+def other_helpline_worker(db):
+    from django.contrib.auth.models import Group
+
+    user = make_user("henry")
+    user.groups.add(Group.objects.get(name="Helpline workers"))
+    return user
+
+
+@pytest.fixture
+def supervisor(db):
+    """Sam supervises the helpline: sees everyone's follow-ups and the reports."""
+    from django.contrib.auth.models import Group
+
+    user = make_user("sam")
+    user.groups.add(Group.objects.get(name="Helpline supervisors"))
+    return user

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HelplineConfig(AppConfig):
+    name = "helpline"
+    verbose_name = "Helpline workspace"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,132 @@
+"""The helpline's referral log. Minimal personal health information by design: no caller fields."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from centers.vocabulary import LevelOfCare, Payment
+
+WORKERS_GROUP = "Helpline workers"
+SUPERVISORS_GROUP = "Helpline supervisors"
+
+
+class ReferralQuerySet(models.QuerySet):
+    def by(self, user):
+        return self.filter(worker=user)
+
+    def follow_ups_due(self, on_or_before=None):
+        """Follow-ups not yet done whose date has come."""
+        day = on_or_before or timezone.localdate()
+        return self.filter(follow_up_on__lte=day, follow_up_done_at__isnull=True)
+
+    def notes_older_than(self, days: int):
+        return self.exclude(note="").filter(created_at__lt=timezone.now() - timedelta(days=days))
+
+
+class Referral(models.Model):
+    class Outcome(models.TextChoices):
+        REFERRED = "referred", "Referred"
+        WARM_HANDOFF = "warm-handoff", "Warm hand-off"
+        FACILITY_FULL = "facility-full", "Facility full"
+        CALLER_DECLINED = "caller-declined", "Caller declined"
+        OTHER = "other", "Other"
+
+    class FollowUpOutcome(models.TextChoices):
+        ENTERED_TREATMENT = "entered-treatment", "Entered treatment"
+        APPOINTMENT_SET = "appointment-set", "Has an appointment"
+        STILL_LOOKING = "still-looking", "Still looking"
+        NOT_REACHED = "not-reached", "Could not reach"
+        DECLINED = "declined", "No longer wants help"
+        OTHER = "other", "Other"
+
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="referrals")
+    # Kept when a facility is deleted, so reports stay true; facility_name and area are copied at logging time.
+    facility = models.ForeignKey(
+        "centers.Facility", null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
+    )
+    facility_name = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=2, blank=True)
+    county = models.CharField(max_length=100, blank=True)
+    level_sought = models.CharField("level of care sought", max_length=32, choices=LevelOfCare.choices, blank=True)
+    payment = models.CharField("payment type", max_length=32, choices=Payment.choices, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    follow_up_on = models.DateField("follow up on", null=True, blank=True)
+    follow_up_done_at = models.DateTimeField(null=True, blank=True)
+    follow_up_outcome = models.CharField(max_length=24, choices=FollowUpOutcome.choices, blank=True)
+    note = models.TextField(
+        max_length=500,
+        blank=True,
+        help_text="Do not enter the caller's name, phone number, date of birth or anything else that identifies "
+        "them. Notes are deleted after the retention period.",
+    )
+    note_purged_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["worker", "follow_up_on"], name="referral_worker_follow_up")]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()}: {self.facility_name} ({self.created_at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        if self.facility_id and not self.facility_name:
+            self.facility_name = self.facility.name
+            self.state, self.county = self.facility.state, self.facility.county
+        super().save(*args, **kwargs)
+
+
+class SearchGap(models.Model):
+    """A search that found nothing: where (coarsely) and for what care. No personal data, no query text."""
+
+    class Surface(models.TextChoices):
+        PUBLIC = "public", "Public search"
+        HELPLINE = "helpline", "Helpline workspace"
+
+    searched_on = models.DateField(default=timezone.localdate, db_index=True)
+    surface = models.CharField(max_length=16, choices=Surface.choices)
+    state = models.CharField(max_length=2, blank=True)
+    # Rounded to 0.1 degree (about 7 miles): enough for a map of gaps, not enough to find a home.
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    radius = models.CharField(max_length=8)
+    level_of_care = models.CharField(max_length=32, choices=LevelOfCare.choices, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["searched_on", "state"], name="gap_day_state")]
+
+    def __str__(self):
+        return f"No results near {self.latitude},{self.longitude} ({self.state}) on {self.searched_on}"
+
+    @classmethod
+    def record(cls, filterset, surface: str) -> None:
+        """Remember an empty search: one row per level of care asked for (or one for "any")."""
+        origin = filterset.origin
+        if origin is None:
+            return
+        data = filterset.form.cleaned_data
+        state = origin.state
+        if not state:
+            from centers import geo
+
+            state = geo.nearest_state(origin)
+        levels = data.get("level") or [""]
+        cls.objects.bulk_create(
+            [
+                cls(
+                    surface=surface,
+                    state=state,
+                    latitude=round(origin.latitude, 1),
+                    longitude=round(origin.longitude, 1),
+                    radius=data.get("radius") or "",
+                    level_of_care=level,
+                )
+                for level in levels
+            ]
+        )
