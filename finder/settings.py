@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "centers.context_processors.directory",
+                "helpline.context_processors.roles",
             ],
         },
     },

@@ -37,4 +37,5 @@ def _requiring(check):
 
 helpline_worker_required = _requiring(is_helpline_worker)
 supervisor_required = _requiring(is_supervisor)
-steward_required = _requiring(lambda user: user.is_staff)
+# Supervisors read the map of gaps as well as the stewards who keep the listings.
+steward_or_supervisor_required = _requiring(lambda user: user.is_staff or is_supervisor(user))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Count
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from centers.vocabulary import LevelOfCare, Payment
@@ -25,6 +27,42 @@ class ReferralQuerySet(models.QuerySet):
 
     def notes_older_than(self, days: int):
         return self.exclude(note="").filter(created_at__lt=timezone.now() - timedelta(days=days))
+
+    def awaiting_follow_up(self):
+        return self.filter(follow_up_on__isnull=False, follow_up_done_at__isnull=True)
+
+    def logged_between(self, start: date | None = None, end: date | None = None):
+        """Referrals logged from ``start`` to ``end``, both included, as local dates; either may be None."""
+        referrals = self
+        if start:
+            referrals = referrals.filter(created_at__date__gte=start)
+        if end:
+            referrals = referrals.filter(created_at__date__lte=end)
+        return referrals
+
+    def facility_full(self):
+        return self.filter(outcome=Referral.Outcome.FACILITY_FULL)
+
+    def count_by(self, *fields: str):
+        """One row (a dict) per distinct value of ``fields`` with its ``count``, largest first (GROUP BY in SQL)."""
+        return self.order_by().values(*fields).annotate(count=Count("pk")).order_by("-count", *fields)
+
+    def count_by_week(self, first: date, last: date) -> list[tuple[date, int]]:
+        """Referrals per week (weeks start on Monday), for every week from ``first`` to ``last``, empty weeks too."""
+        monday = first - timedelta(days=first.weekday())
+        rows = (
+            self.logged_between(monday, last)
+            .order_by()
+            .annotate(week=TruncWeek("created_at", output_field=models.DateField()))
+            .values("week")
+            .annotate(count=Count("pk"))
+        )
+        counts = {row["week"]: row["count"] for row in rows}
+        weeks = []
+        while monday <= last:
+            weeks.append((monday, counts.get(monday, 0)))
+            monday += timedelta(weeks=1)
+        return weeks
 
 
 class Referral(models.Model):
@@ -82,6 +120,24 @@ class Referral(models.Model):
         super().save(*args, **kwargs)
 
 
+class SearchGapQuerySet(models.QuerySet):
+    def searched_between(self, start: date | None = None, end: date | None = None):
+        gaps = self
+        if start:
+            gaps = gaps.filter(searched_on__gte=start)
+        if end:
+            gaps = gaps.filter(searched_on__lte=end)
+        return gaps
+
+    def for_level(self, level: str):
+        """Searches for one type of care; an empty ``level`` means every search."""
+        return self.filter(level_of_care=level) if level else self
+
+    def count_by(self, *fields: str):
+        """One row (a dict) per distinct value of ``fields`` with its ``count``, largest first (GROUP BY in SQL)."""
+        return self.order_by().values(*fields).annotate(count=Count("pk")).order_by("-count", *fields)
+
+
 class SearchGap(models.Model):
     """A search that found nothing: where (coarsely) and for what care. No personal data, no query text."""
 
@@ -97,6 +153,8 @@ class SearchGap(models.Model):
     longitude = models.FloatField()
     radius = models.CharField(max_length=8)
     level_of_care = models.CharField(max_length=32, choices=LevelOfCare.choices, blank=True)
+
+    objects = SearchGapQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["searched_on", "state"], name="gap_day_state")]

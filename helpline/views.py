@@ -1,39 +1,173 @@
 """The helpline workspace: keyboard-first search, the call's shortlist, and handing the caller the list."""
 
-from django.http import Http404
+import logging
+import smtplib
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import InvalidPage, Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from centers.models import Facility
+from helpline.access import helpline_worker_required
+from helpline.filters import HelplineFacilityFilter
+from helpline.forms import (
+    CalledFacilityForm,
+    ShortlistAddForm,
+    ShortlistEmailForm,
+    ShortlistItemForm,
+    ShortlistMoveForm,
+)
+from helpline.models import SearchGap
+from helpline.shortlist import MAX_FACILITIES, Shortlist, shortlist_text
+
+logger = logging.getLogger(__name__)
+
+EMAIL_FAILED = "The email couldn't be sent just now. Try again in a minute, or read the list to the caller."
 
 
+def next_url(request, default: str = "helpline:search") -> str:
+    """Where a form asked to go back to (``next``), if it is on this site; otherwise ``default``."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return url
+    return reverse(default)
+
+
+def not_done(request, form):
+    """A shortlist or "called" button sent something we can't act on: say what, and link back."""
+    context = {"form": form, "back": next_url(request)}
+    return render(request, "helpline/not_done.html", context, status=400)
+
+
+def render_shortlist(request, shortlist, *, email_form=None, status=200):
+    facilities = shortlist.facilities()
+    context = {
+        "facilities": facilities,
+        "text": shortlist_text(facilities),
+        "email_form": email_form or ShortlistEmailForm(facilities=facilities),
+        "max_facilities": MAX_FACILITIES,
+    }
+    return render(request, "helpline/shortlist.html", context, status=status)
+
+
+@helpline_worker_required
 def search(request):
-    raise Http404("not built yet")
+    queryset = Facility.objects.listed().for_helpline_cards()
+    filterset = HelplineFacilityFilter(request.GET or None, queryset=queryset)
+    invalid = filterset.is_bound and not filterset.is_valid()
+    shortlist = Shortlist(request.session)
+    context = {
+        "filterset": filterset,
+        "searched": False,
+        "shortlist_ids": shortlist.ids,
+        "shortlist_full": shortlist.is_full,
+    }
+    if not invalid and filterset.has_search:
+        paginator = Paginator(filterset.qs, settings.FINDER_RESULTS_PER_PAGE)
+        try:
+            context["page"] = paginator.page(request.GET.get("page") or 1)
+        except InvalidPage:
+            context["page_error"] = (
+                f"There is no page {request.GET['page'][:20]} of these results; they have "
+                f"{paginator.num_pages} page{'s' if paginator.num_pages != 1 else ''}."
+            )
+            invalid = True
+        else:
+            context["searched"] = True
+            if paginator.count == 0:
+                context["wider"] = filterset.next_radius()
+                SearchGap.record(filterset, SearchGap.Surface.HELPLINE)
+    return render(request, "helpline/search.html", context, status=400 if invalid else 200)
 
 
+@helpline_worker_required
 def shortlist(request):
-    raise Http404("not built yet")
+    return render_shortlist(request, Shortlist(request.session))
 
 
+@helpline_worker_required
+@require_POST
 def shortlist_add(request):
-    raise Http404("not built yet")
+    shortlist = Shortlist(request.session)
+    form = ShortlistAddForm(request.POST, shortlist=shortlist)
+    if not form.is_valid():
+        return not_done(request, form)
+    facility = form.cleaned_data["facility"]
+    if shortlist.add(facility.pk):
+        messages.success(request, f"Added {facility.name} to the shortlist ({len(shortlist)} of {MAX_FACILITIES}).")
+    else:
+        messages.info(request, f"{facility.name} is already on the shortlist.")
+    return redirect(next_url(request))
 
 
+@helpline_worker_required
+@require_POST
 def shortlist_remove(request):
-    raise Http404("not built yet")
+    shortlist = Shortlist(request.session)
+    form = ShortlistItemForm(request.POST, shortlist=shortlist)
+    if not form.is_valid():
+        return not_done(request, form)
+    shortlist.remove(form.cleaned_data["facility"])
+    messages.success(request, "Removed from the shortlist.")
+    return redirect(next_url(request, "helpline:shortlist"))
 
 
+@helpline_worker_required
+@require_POST
 def shortlist_move(request):
-    raise Http404("not built yet")
+    shortlist = Shortlist(request.session)
+    form = ShortlistMoveForm(request.POST, shortlist=shortlist)
+    if not form.is_valid():
+        return not_done(request, form)
+    shortlist.move(form.cleaned_data["facility"], form.cleaned_data["direction"])
+    return redirect(next_url(request, "helpline:shortlist"))
 
 
+@helpline_worker_required
+@require_POST
 def shortlist_clear(request):
-    raise Http404("not built yet")
+    Shortlist(request.session).clear()
+    messages.success(request, "The shortlist is empty. Ready for the next call.")
+    return redirect("helpline:search")
 
 
+@helpline_worker_required
 def shortlist_print(request):
-    raise Http404("not built yet")
+    context = {"facilities": Shortlist(request.session).facilities()}
+    return render(request, "helpline/shortlist_print.html", context)
 
 
+# If anything unexpected fails here, Django's error reports show the address and note as stars.
+@sensitive_post_parameters("email", "note")
+@helpline_worker_required
+@require_POST
 def shortlist_email(request):
-    raise Http404("not built yet")
+    shortlist = Shortlist(request.session)
+    form = ShortlistEmailForm(request.POST, facilities=shortlist.facilities())
+    if not form.is_valid():
+        return render_shortlist(request, shortlist, email_form=form, status=400)
+    try:
+        form.send(link=lambda facility: request.build_absolute_uri(facility.get_absolute_url()))
+    except (smtplib.SMTPException, OSError) as error:
+        # The error's text can name the recipient: log only its kind, so the address is never written down.
+        logger.warning("Could not send a shortlist email (%s)", type(error).__name__)
+        form.add_error(None, EMAIL_FAILED)
+        return render_shortlist(request, shortlist, email_form=form, status=503)
+    messages.success(request, "Sent.")
+    return redirect("helpline:shortlist")
 
 
+@helpline_worker_required
+@require_POST
 def called_facility(request, pk):
-    raise Http404("not built yet")
+    facility = get_object_or_404(Facility.objects.listed(), pk=pk)
+    form = CalledFacilityForm(request.POST)
+    if not form.is_valid():
+        return not_done(request, form)
+    messages.success(request, form.save(facility, request.user))
+    return redirect(next_url(request))

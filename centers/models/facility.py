@@ -156,9 +156,30 @@ class FacilityQuerySet(models.QuerySet):
         """What a result card shows, in a constant number of queries."""
         return self.prefetch_related("services", "availability")
 
+    # Helpline workspace (helpline/filters.py, helpline/views.py).
+
+    def availability_updated_within(self, hours: int):
+        """Facilities whose staff updated availability, for any level of care, in the last ``hours`` hours."""
+        from centers.models.availability import Availability
+
+        since = timezone.now() - timedelta(hours=hours)
+        return self.filter(Exists(Availability.objects.filter(facility_id=OuterRef("pk"), updated_at__gte=since)))
+
+    def accepting_patients_on_medication(self):
+        """Facilities that take people already on methadone or buprenorphine (SAMHSA code MOA)."""
+        return self.with_any_code(ON_MEDICATION_CODES)
+
+    def for_helpline_cards(self):
+        """What a helpline result card or shortlist row shows (named insurers too), in a constant number of queries."""
+        return self.prefetch_related("services", "insurers", "availability")
+
     @staticmethod
     def _unverified_rank():
         return Case(When(last_verified_at__gte=stale_before(), then=Value(0)), default=Value(1))
+
+
+# "Accepts clients already taking opioid medication": someone on methadone or buprenorphine can keep taking it.
+ON_MEDICATION_CODES = ("MOA",)
 
 
 def stale_before():
@@ -278,6 +299,25 @@ class Facility(models.Model):
     def payments(self) -> list[Payment]:
         codes = self.service_codes()
         return [payment for payment in Payment if codes.intersection(payment.codes)]
+
+    @property
+    def populations(self) -> list[Population]:
+        codes = self.service_codes()
+        return [group for group in Population if codes.intersection(group.codes)]
+
+    @property
+    def languages(self) -> list[Language]:
+        """Spanish, ASL, and "another language" for any other language code (SAMHSA's F and N codes)."""
+        named = {code for language_codes in LANGUAGE_CODES.values() for code in language_codes}
+        codes = self.service_codes()
+        found = [language for language, language_codes in LANGUAGE_CODES.items() if codes.intersection(language_codes)]
+        if any(s.category == ServiceCategory.LANGUAGE and s.code not in named for s in self.services.all()):
+            found.append(Language.OTHER)
+        return found
+
+    @property
+    def takes_patients_on_medication(self) -> bool:
+        return bool(self.service_codes().intersection(ON_MEDICATION_CODES))
 
     def services_by_category(self) -> list[tuple[str, list[Service]]]:
         groups: dict[str, list[Service]] = {}

@@ -1,0 +1,198 @@
+"""Forms for the referral log, follow-ups, and the filters on the reports and the map of gaps."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from centers.models import Facility
+from centers.reporting_forms import TOO_LONG, MultilineField
+from centers.vocabulary import LevelOfCare, Payment
+from helpline.models import Referral
+
+# Matching by name can find hundreds ("recovery"); a select longer than this is no help on a call.
+MOST_FACILITY_MATCHES = 50
+DATE_INVALID = "Please enter a date like 2025-03-31."
+DATE_ERRORS = {"invalid": DATE_INVALID}
+
+
+def facilities_to_choose(params) -> tuple[str, QuerySet]:
+    """Which facilities the referral form offers, and how they were chosen: "shortlist", "search" or "none".
+
+    The shortlist links here with one ``facility=<id>`` per facility. Without it, ``q`` finds a facility by name
+    or by its number.
+    """
+    listed = Facility.objects.listed().order_by("name", "pk")
+    ids = [value for value in params.getlist("facility") if value.isdigit()]
+    if ids:
+        return "shortlist", listed.filter(pk__in=ids)
+    query = params.get("q", "").strip()
+    if query.isdigit():
+        return "search", listed.filter(pk=query)
+    if query:
+        return "search", listed.filter(pk__in=listed.named(query).values("pk")[:MOST_FACILITY_MATCHES])
+    return "none", listed.none()
+
+
+def initial_from(params) -> dict:
+    """What the shortlist already knows: a single facility, and the type of care and payment searched for."""
+    initial = {}
+    ids = params.getlist("facility")
+    if len(ids) == 1:
+        initial["facility"] = ids[0]
+    if params.get("level") in LevelOfCare.values:
+        initial["level_sought"] = params["level"]
+    if params.get("payment") in Payment.values:
+        initial["payment"] = params["payment"]
+    return initial
+
+
+class FacilityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, facility):
+        return f"{facility.name} ({facility.city}, {facility.state})"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ReferralForm(forms.ModelForm):
+    facility = FacilityChoiceField(
+        queryset=Facility.objects.none(),
+        label="Facility",
+        empty_label="Choose the facility",
+        error_messages={
+            "required": "Please choose the facility you referred the caller to.",
+            "invalid_choice": "Please choose one of the facilities listed.",
+        },
+    )
+    level_sought = forms.ChoiceField(
+        label="Type of care they need",
+        choices=[("", "Not sure or didn't ask"), *LevelOfCare.choices],
+        required=False,
+        error_messages={"invalid_choice": "Please choose one of the types of care listed."},
+    )
+    payment = forms.ChoiceField(
+        label="How they will pay",
+        choices=[("", "Not sure or didn't ask"), *Payment.choices],
+        required=False,
+        error_messages={"invalid_choice": "Please choose one of the ways to pay listed."},
+    )
+    outcome = forms.ChoiceField(
+        label="What happened?",
+        choices=Referral.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Please choose what happened.",
+            "invalid_choice": "Please choose one of the outcomes listed.",
+        },
+    )
+    follow_up_on = forms.DateField(
+        label="Follow-up call (optional)",
+        required=False,
+        widget=DateInput,
+        help_text="The day to call the caller back. Leave empty if there is no follow-up.",
+        error_messages=DATE_ERRORS,
+    )
+    note = MultilineField(
+        label="Note (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": TOO_LONG.format("the note")},
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["facility", "level_sought", "payment", "outcome", "follow_up_on", "note"]
+
+    def __init__(self, *args, facilities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.fields["facility"].queryset = facilities
+        self.fields["follow_up_on"].widget.attrs["min"] = timezone.localdate().isoformat()
+        self.fields["note"].help_text = (
+            "Do not enter the caller's name, phone number, date of birth or anything else that could identify "
+            f"them. Notes are deleted after {settings.FINDER_REFERRAL_NOTE_RETENTION_DAYS} days. "
+            "Up to 500 characters."
+        )
+
+    def clean_follow_up_on(self):
+        day = self.cleaned_data["follow_up_on"]
+        if day and day < timezone.localdate():
+            raise forms.ValidationError("The follow-up date can't be in the past. Choose today or a later day.")
+        return day
+
+    def save(self, worker):
+        referral = super().save(commit=False)
+        referral.worker = worker
+        referral.save()
+        return referral
+
+
+class CompleteFollowUpForm(forms.ModelForm):
+    follow_up_outcome = forms.ChoiceField(
+        label="How did the follow-up go?",
+        choices=Referral.FollowUpOutcome.choices,
+        error_messages={
+            "required": "Please choose how the follow-up went.",
+            "invalid_choice": "Please choose one of the answers listed.",
+        },
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["follow_up_outcome"]
+
+    def save(self):
+        referral = super().save(commit=False)
+        referral.follow_up_done_at = timezone.now()
+        referral.save(update_fields=["follow_up_outcome", "follow_up_done_at"])
+        return referral
+
+
+class PeriodForm(forms.Form):
+    """From and to dates, both optional and both included. The URL reads ``?from=2025-01-01&to=2025-03-31``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        # "from" is a Python keyword, so these can't be declared as class attributes.
+        self.fields = {
+            "from": forms.DateField(label="From", required=False, widget=DateInput, error_messages=DATE_ERRORS),
+            "to": forms.DateField(label="To", required=False, widget=DateInput, error_messages=DATE_ERRORS),
+            **self.fields,
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and start > end:
+            self.add_error("to", "The end date must be on or after the start date.")
+        return data
+
+    def period(self) -> tuple[date | None, date | None]:
+        return self.cleaned_data.get("from"), self.cleaned_data.get("to")
+
+    def weeks(self) -> tuple[date, date]:
+        """The Monday of the first week to chart and the last day: the period, or its last 12 weeks; at most a year."""
+        start, end = self.period()
+        last = end or timezone.localdate()
+        first = max(start or last - timedelta(weeks=11), last - timedelta(weeks=51))
+        return first - timedelta(days=first.weekday()), last
+
+
+class GapFilterForm(PeriodForm):
+    level = forms.ChoiceField(
+        label="Type of care",
+        choices=[("", "Any search"), *LevelOfCare.choices],
+        required=False,
+        error_messages={"invalid_choice": "Please choose one of the types of care listed."},
+    )
