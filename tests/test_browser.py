@@ -224,6 +224,13 @@ AUDITED_PAGES.update(
 )
 
 
+def helpline_groups():
+    """The helpline groups. A data migration makes them, but the flush between live-server tests can drop them."""
+    from django.contrib.auth.models import Group
+
+    return [Group.objects.get_or_create(name=name)[0] for name in ("Helpline workers", "Helpline supervisors")]
+
+
 def make_admissions_user(facility):
     from centers.models import Membership
     from tests.conftest import PASSWORD, make_user
@@ -233,12 +240,13 @@ def make_admissions_user(facility):
     return user, PASSWORD
 
 
-def log_in(page, live_server, username, password):
-    page.goto(live_server.url + "/staff/login/")
+def log_in(page, live_server, username, password, landing="**/staff/"):
+    next_page = "" if landing == "**/staff/" else "?next=" + landing.strip("*")
+    page.goto(live_server.url + "/staff/login/" + next_page)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/staff/")
+    page.wait_for_url(landing)
 
 
 def test_staff_member_updates_iop_in_one_tap_and_families_see_it(new_context, live_server, directory):
@@ -278,3 +286,73 @@ def test_staff_portal_page_has_no_serious_accessibility_violations(new_context, 
         assert page.goto(live_server.url + path).status == 200
         violations = axe_violations(page)
         assert not violations, describe_violations(f"staff page {path}", violations)
+
+
+def test_helpline_worker_shortlists_three_copies_the_text_logs_a_referral_and_sees_it_reported(
+    new_context, live_server, directory
+):
+    from playwright.sync_api import expect
+
+    from tests.conftest import PASSWORD, make_user
+
+    worker = make_user("helpline-hana")
+    worker.groups.add(*helpline_groups())
+    context = new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    log_in(page, live_server, worker.username, PASSWORD, landing="**/helpline/")
+
+    search_box = page.get_by_label("ZIP code or city")
+    expect(search_box).to_be_focused()  # keyboard-first: type straight away
+    search_box.fill("30303")
+    search_box.press("Enter")
+    page.wait_for_url("**/helpline/?*location=30303*")
+
+    chosen = [directory[key].name for key in ("iop_downtown", "iop_old_fourth_ward", "outpatient_only")]
+    for name in chosen:
+        page.get_by_role("button", name=f"Add to shortlist for {name}").click()
+        expect(page.get_by_role("button", name=f"Remove from shortlist for {name}")).to_be_visible()
+    page.get_by_role("link", name="Shortlist (3)").click()
+
+    message = page.get_by_label("As a text message").input_value()
+    assert len(message) < 480 and all(name[:20] in message for name in chosen)
+    page.get_by_role("button", name="Copy").click()
+    assert page.evaluate("navigator.clipboard.readText()") == message
+
+    page.get_by_role("link", name=f"Log a referral to {chosen[0]}").click()
+    page.get_by_label("Type of care they need").select_option("intensive-outpatient")
+    page.get_by_label("Facility full").check()
+    page.get_by_role("button", name="Log referral").click()
+    expect(page.get_by_text(f"Referral logged: {chosen[0]}")).to_be_visible()
+
+    page.get_by_role("link", name="Reports").click()
+    outcomes = page.locator("#by-outcome-table tbody tr")
+    expect(outcomes).to_have_count(1)
+    expect(outcomes.first).to_contain_text("Facility full")
+    expect(outcomes.first.locator("td")).to_have_text("1")
+    full_by_level = page.locator("#full-by-level-table tbody tr").first
+    expect(full_by_level).to_contain_text("Intensive outpatient (IOP)")
+    expect(full_by_level.locator("td")).to_have_text("1")
+
+
+def test_helpline_pages_have_no_serious_accessibility_violations(new_context, live_server, directory):
+    if not AXE_JS.exists():
+        skip_or_fail("node_modules/axe-core is missing; run `make node_modules`")
+    from tests.conftest import PASSWORD, make_user
+
+    supervisor = make_user("helpline-sam")
+    supervisor.groups.add(*helpline_groups())
+    page = new_context().new_page()
+    log_in(page, live_server, supervisor.username, PASSWORD, landing="**/helpline/")
+    facility = directory["iop_downtown"]
+    for path in (
+        "/helpline/?location=30303&radius=10",
+        "/helpline/shortlist/",
+        f"/helpline/referrals/new/?facility={facility.pk}",
+        "/helpline/referrals/",
+        "/helpline/follow-ups/",
+        "/helpline/reports/",
+        "/helpline/gaps/",
+    ):
+        assert page.goto(live_server.url + path).status == 200, path
+        violations = axe_violations(page)
+        assert not violations, describe_violations(f"helpline page {path}", violations)
