@@ -16,6 +16,12 @@ GUIDE_TOPICS = {
 
 def search(request):
     filterset = FacilityFilter(request.GET or None, queryset=Facility.objects.listed().for_cards())
+    context, status = search_results(request, filterset, SearchGap.Surface.PUBLIC)
+    return render(request, "centers/facility_search.html", context, status=status)
+
+
+def search_results(request, filterset, surface) -> tuple[dict, int]:
+    """The page of results for a search surface, or the reason there is none; and the HTTP status."""
     invalid = filterset.is_bound and not filterset.is_valid()
     context = {"filterset": filterset, "searched": False}
     if not invalid and filterset.has_search:
@@ -32,8 +38,8 @@ def search(request):
             context["searched"] = True
             if paginator.count == 0:
                 context["wider"] = filterset.next_radius()
-                SearchGap.record(filterset, SearchGap.Surface.PUBLIC)
-    return render(request, "centers/facility_search.html", context, status=400 if invalid else 200)
+                SearchGap.record(filterset, surface)
+    return context, 400 if invalid else 200
 
 
 def detail(request, pk, slug):

@@ -3,9 +3,7 @@
 import logging
 import smtplib
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import InvalidPage, Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from centers.models import Facility
+from centers.views import search_results
 from helpline.access import helpline_worker_required
 from helpline.filters import HelplineFacilityFilter
 from helpline.forms import (
@@ -59,30 +58,10 @@ def render_shortlist(request, shortlist, *, email_form=None, status=200):
 def search(request):
     queryset = Facility.objects.listed().for_helpline_cards()
     filterset = HelplineFacilityFilter(request.GET or None, queryset=queryset)
-    invalid = filterset.is_bound and not filterset.is_valid()
+    context, status = search_results(request, filterset, SearchGap.Surface.HELPLINE)
     shortlist = Shortlist(request.session)
-    context = {
-        "filterset": filterset,
-        "searched": False,
-        "shortlist_ids": shortlist.ids,
-        "shortlist_full": shortlist.is_full,
-    }
-    if not invalid and filterset.has_search:
-        paginator = Paginator(filterset.qs, settings.FINDER_RESULTS_PER_PAGE)
-        try:
-            context["page"] = paginator.page(request.GET.get("page") or 1)
-        except InvalidPage:
-            context["page_error"] = (
-                f"There is no page {request.GET['page'][:20]} of these results; they have "
-                f"{paginator.num_pages} page{'s' if paginator.num_pages != 1 else ''}."
-            )
-            invalid = True
-        else:
-            context["searched"] = True
-            if paginator.count == 0:
-                context["wider"] = filterset.next_radius()
-                SearchGap.record(filterset, SearchGap.Surface.HELPLINE)
-    return render(request, "helpline/search.html", context, status=400 if invalid else 200)
+    context.update(shortlist_ids=shortlist.ids, shortlist_full=shortlist.is_full)
+    return render(request, "helpline/search.html", context, status=status)
 
 
 @helpline_worker_required
