@@ -151,7 +151,7 @@ def test_unknown_kind_returns_400_with_message_next_to_the_field(client, detox_a
     html = response.content.decode()
     assert response.status_code == 400
     assert 'class="error-summary" role="alert"' in html
-    assert '<li><a href="#id_kind">Please choose one of the options listed.</a></li>' in html
+    assert '<li><a href="#id_kind">What is wrong: Please choose one of the options listed.</a></li>' in html
     assert '<p class="field-error" id="id_kind_error">' in html
     assert ProblemReport.objects.count() == 0
 

@@ -47,3 +47,9 @@ def page_url(context, number) -> str:
     query = context["request"].GET.copy()
     query["page"] = number
     return "?" + query.urlencode()
+
+
+@register.filter
+def as_heading(label) -> str:
+    """A field label ready to put before its error: "What happened?" -> "What happened"."""
+    return str(label).rstrip("?: ")
