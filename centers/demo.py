@@ -140,15 +140,9 @@ def load_demo(count: int = 2000, seed: int = 2015) -> int:
     Insurer.objects.bulk_create([Insurer(name=name, slug=slugify(name)) for name in INSURERS], ignore_conflicts=True)
     insurer_ids = dict(Insurer.objects.values_list("name", "id"))
     facilities = Facility.objects.bulk_create([facility for facility, _, _ in built], batch_size=1000)
-    service_links = Facility.services.through
     insurer_links = Facility.insurers.through
-    service_links.objects.bulk_create(
-        [
-            service_links(facility_id=facility.id, service_id=code)
-            for facility, (_, codes, _) in zip(facilities, built, strict=True)
-            for code in sorted(codes)
-        ],
-        batch_size=5000,
+    Facility.objects.add_service_links(
+        (facility.id, code) for facility, (_, codes, _) in zip(facilities, built, strict=True) for code in sorted(codes)
     )
     insurer_links.objects.bulk_create(
         [

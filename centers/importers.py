@@ -369,9 +369,7 @@ def import_samhsa_file(
         Facility.objects.bulk_update(
             to_update, [*IMPORTED_FIELDS, "slug", "imported_values", "imported_at", "updated_at"], batch_size=200
         )
-        through.objects.bulk_create(
-            [through(facility_id=facility_id, service_id=code) for facility_id, code in codes_to_add], batch_size=5000
-        )
+        Facility.objects.add_service_links(codes_to_add)
         by_code: dict[str, list[int]] = {}
         for facility_id, code in codes_to_remove:
             by_code.setdefault(code, []).append(facility_id)

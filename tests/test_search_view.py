@@ -117,3 +117,12 @@ def test_demo_banner_shows_only_while_demo_facilities_are_listed(client, detox_a
 def test_blank_form_preselects_the_default_radius(client, db):
     html = client.get(URL).content.decode()
     assert '<option value="25" selected>25 miles</option>' in html
+
+
+def test_checkbox_groups_keep_their_choices_and_labels(client, db):
+    html = client.get(URL, {"location": "30303", "level": ["intensive-outpatient", "outpatient"]}).content.decode()
+    assert (
+        '<label for="id_level_6"><input type="checkbox" name="level" value="intensive-outpatient" '
+        'id="id_level_6" checked> Intensive outpatient (IOP)</label>'
+    ) in html
+    assert 'value="medical-detox" id="id_level_0">' in html  # not chosen, so not checked

@@ -53,3 +53,17 @@ def page_url(context, number) -> str:
 def as_heading(label) -> str:
     """A field label ready to put before its error: "What happened?" -> "What happened"."""
     return str(label).rstrip("?: ")
+
+
+@register.filter
+def checkbox_options(field):
+    """(id, value, label, checked) for each option of a checkbox group.
+
+    Rendering the options in the including template is several milliseconds faster than Django's
+    widget, which renders a template per option (36 on the search form); the markup is the same.
+    """
+    chosen = {str(value) for value in (field.value() or [])}
+    return [
+        (f"{field.auto_id}_{index}", str(value), label, str(value) in chosen)
+        for index, (value, label) in enumerate(field.field.choices)
+    ]

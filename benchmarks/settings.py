@@ -1,0 +1,29 @@
+"""Benchmark settings: production-like (DEBUG off, persistent connections), plain static files.
+
+The database comes from BENCH_DATABASE_URL, else DATABASE_URL (as set by scripts/with-postgres).
+"""
+
+import os
+
+import dj_database_url
+
+from finder.settings import *  # noqa: F403
+from finder.settings import envint
+
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+ROOT_URLCONF = "benchmarks.urls"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+FINDER_GEOCODER = ""
+# Static files come from static/ through the finders, so no collectstatic is needed.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+
+_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
+if not _url:
+    raise RuntimeError("benchmarks.settings needs BENCH_DATABASE_URL or DATABASE_URL; run benchmarks/run.py")
+DATABASES = {"default": dj_database_url.parse(_url, conn_max_age=envint("DATABASE_CONN_MAX_AGE", "60"))}
