@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When
 from django.db.models.functions import Round
 from django.urls import reverse
 from django.utils import timezone
@@ -169,8 +169,12 @@ class FacilityQuerySet(models.QuerySet):
                 cursor.executemany(sql, links[start : start + 10_000])
 
     def for_cards(self):
-        """What a result card shows, in a constant number of queries."""
-        return self.prefetch_related("services", "availability")
+        """What a result card shows, in a constant number of queries.
+
+        Cards read only service codes (levels, medications, payments); the detail page prefetches more.
+        """
+        codes_only = Service.objects.only("code").order_by()
+        return self.prefetch_related(Prefetch("services", queryset=codes_only), "availability")
 
     # Helpline workspace (helpline/filters.py, helpline/views.py).
 
