@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import dateformat, timezone
 from django.utils.text import capfirst
 
@@ -143,7 +143,13 @@ class AvailabilityForm(forms.Form):
                 availability.open_slots = availability.waitlist_days = None
             availability.status = data["status"]
         availability.updated_by, availability.updated_at = user, timezone.now()
-        availability.save()
+        try:
+            with transaction.atomic():
+                availability.save()
+        except IntegrityError:
+            # A colleague set this level for the first time at the same moment: update their row.
+            availability.pk = Availability.objects.get(facility=self.facility, level=data["level"]).pk
+            availability.save(force_update=True)
         return availability
 
     def saved_message(self, availability: Availability) -> str:

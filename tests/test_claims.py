@@ -156,3 +156,15 @@ def test_missing_facility_returns_404(client, db):
 def test_claim_and_report_urls_are_not_mistaken_for_a_detail_slug(client, detox_atlanta):
     assert client.get(claim_url(detox_atlanta)).status_code == 200
     assert client.get(reverse("centers:report", kwargs={"pk": detox_atlanta.pk})).status_code == 200
+
+
+def test_rejecting_a_claim_tells_the_claimant(detox_atlanta, steward, mailoutbox):
+    from centers.models import ClaimRequest
+
+    claim = ClaimRequest.objects.create(
+        facility=detox_atlanta, name="Pat", email="pat@example.org", job_title="Intake", phone="(404) 555-0190"
+    )
+    claim.reject(steward, "We couldn't reach you at the facility's number.")
+    assert claim.status == ClaimRequest.Status.REJECTED
+    assert mailoutbox[-1].to == ["pat@example.org"]
+    assert "couldn't reach you" in mailoutbox[-1].body

@@ -547,3 +547,17 @@ def test_someone_logged_in_as_another_person_cannot_use_the_invitation(client, i
     assert response.status_code == 403 and "Log out, then open the link again" in response.content.decode()
     assert other_editor.memberships.count() == 1
     assert Invitation.objects.get().is_usable
+
+
+def test_two_first_answers_for_one_level_at_the_same_moment_do_not_fail(detox_atlanta, editor, clerk):
+    from centers.models import Availability, AvailabilityStatus
+    from centers.portal_forms import AvailabilityForm
+
+    data = {"level": "medical-detox", "status": AvailabilityStatus.WAITLIST}
+    first = AvailabilityForm(data, facility=detox_atlanta)
+    second = AvailabilityForm({**data, "status": AvailabilityStatus.ACCEPTING}, facility=detox_atlanta)
+    assert first.is_valid() and second.is_valid()  # both forms saw no row yet
+    first.save(editor)
+    second.save(clerk)
+    row = Availability.objects.get(facility=detox_atlanta, level="medical-detox")
+    assert (row.status, row.updated_by) == (AvailabilityStatus.ACCEPTING, clerk)

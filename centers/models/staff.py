@@ -151,7 +151,19 @@ class ClaimRequest(models.Model):
         return invitation
 
     def reject(self, steward, note: str = "") -> None:
+        """Decline the claim and tell the person who asked, with the steward's note."""
+        from django.core.mail import send_mail
+
         self._decide(self.Status.REJECTED, steward, note)
+        send_mail(
+            f"Finder: your request to manage {self.facility.name}",
+            f"Thank you for asking to keep the Finder listing for {self.facility.name} up to date. "
+            "We could not confirm the request this time."
+            + (f"\n\nFrom the Finder team: {note}" if note else "")
+            + "\n\nIf you think this is a mistake, reply to this email or ask again from the listing's page.\n",
+            None,
+            [self.email],
+        )
 
     def _decide(self, status, steward, note) -> None:
         self.status, self.decided_by, self.decided_at, self.decision_note = status, steward, timezone.now(), note
