@@ -582,12 +582,14 @@ def test_approving_a_claim_creates_an_invitation_and_emails_the_link(steward_cli
     assert f"http://testserver{invitation.get_absolute_url()}" in mail.outbox[0].body
 
 
-def test_rejecting_a_claim_sends_no_invitation(steward_client, claim):
+def test_rejecting_a_claim_sends_no_invitation_but_tells_the_claimant(steward_client, claim):
     response = run_action(steward_client, "claimrequest", "reject_selected", [claim])
 
     assert "1 claim request rejected." in messages_in(response)
     assert ClaimRequest.objects.get(pk=claim.pk).status == ClaimRequest.Status.REJECTED
-    assert not Invitation.objects.exists() and mail.outbox == []
+    assert not Invitation.objects.exists()
+    assert [message.to for message in mail.outbox] == [[claim.email]]
+    assert "/staff/invitation/" not in mail.outbox[0].body
 
 
 def test_adding_an_invitation_emails_the_link_and_shows_it(steward_client, steward, detox_atlanta):
