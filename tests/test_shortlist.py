@@ -398,3 +398,22 @@ def test_text_for_three_facilities_at_every_field_limit_stays_under_480_characte
         for number in (1, 2, 3)
     ]
     assert len(shortlist_text(facilities)) < 480
+
+
+def test_a_worker_can_shortlist_from_the_facility_page(client, helpline_worker, detox_atlanta):
+    client.force_login(helpline_worker)
+    page = client.get(detox_atlanta.get_absolute_url()).content.decode()
+    assert "Add to shortlist" in page
+    response = client.post(
+        reverse("helpline:shortlist-add"),
+        {"facility": detox_atlanta.pk, "next": detox_atlanta.get_absolute_url()},
+        follow=True,
+    )
+    assert f"Added {detox_atlanta.name} to the shortlist" in response.content.decode()
+    assert client.session["helpline_shortlist"] == [detox_atlanta.pk]
+
+
+def test_families_see_no_shortlist_button_and_no_extra_queries(client, detox_atlanta, django_assert_num_queries):
+    with django_assert_num_queries(5):  # banner, facility, services, insurers, availability
+        page = client.get(detox_atlanta.get_absolute_url()).content.decode()
+    assert "Add to shortlist" not in page
