@@ -155,9 +155,9 @@ class FacilityQuerySet(models.QuerySet):
     def add_service_links(self, links) -> None:
         """Insert (facility_id, service_code) pairs in bulk, for imports and demo data.
 
-        Plain rows through executemany: four times faster than bulk_create() of through-model
-        instances for the 400,000 links of a national file. Bypasses history and signals, as any
-        bulk write does.
+        Plain rows (COPY on PostgreSQL, executemany elsewhere): several times faster than
+        bulk_create() of through-model instances for the 400,000 links of a national file. Bypasses
+        history and signals, as any bulk write does.
         """
         through = Facility.services.through
         connection = connections[self.db]
@@ -165,6 +165,12 @@ class FacilityQuerySet(models.QuerySet):
         sql = f"INSERT INTO {table} (facility_id, service_id) VALUES (%s, %s)"
         links = list(links)
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # COPY is PostgreSQL's bulk path: several times faster again than executemany.
+                with cursor.cursor.copy(f"COPY {table} (facility_id, service_id) FROM STDIN") as copy:
+                    for link in links:
+                        copy.write_row(link)
+                return
             for start in range(0, len(links), 10_000):
                 cursor.executemany(sql, links[start : start + 10_000])
 
