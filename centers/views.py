@@ -16,16 +16,16 @@ GUIDE_TOPICS = {
 
 def search(request):
     filterset = FacilityFilter(request.GET or None, queryset=Facility.objects.listed().for_cards())
-    context, status = search_results(request, filterset, SearchGap.Surface.PUBLIC)
+    context, status = search_results(request, filterset, SearchGap.Surface.PUBLIC, settings.FINDER_RESULTS_PER_PAGE)
     return render(request, "centers/facility_search.html", context, status=status)
 
 
-def search_results(request, filterset, surface) -> tuple[dict, int]:
+def search_results(request, filterset, surface, per_page: int) -> tuple[dict, int]:
     """The page of results for a search surface, or the reason there is none; and the HTTP status."""
     invalid = filterset.is_bound and not filterset.is_valid()
     context = {"filterset": filterset, "searched": False}
     if not invalid and filterset.has_search:
-        paginator = Paginator(filterset.qs, settings.FINDER_RESULTS_PER_PAGE)
+        paginator = Paginator(filterset.qs, per_page)
         try:
             context["page"] = paginator.page(request.GET.get("page") or 1)
         except InvalidPage:

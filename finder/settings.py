@@ -168,7 +168,10 @@ FINDER_GEOCODER_USER_AGENT = os.getenv("FINDER_GEOCODER_USER_AGENT", "finder-tre
 FINDER_GEOCODER_OPTIONS = {}  # extra keyword arguments for the geopy geocoder (e.g. api_key)
 if os.getenv("FINDER_GEOCODER_API_KEY"):
     FINDER_GEOCODER_OPTIONS["api_key"] = os.getenv("FINDER_GEOCODER_API_KEY")
-FINDER_RESULTS_PER_PAGE = envint("FINDER_RESULTS_PER_PAGE", "20")
+# Ten cards is a screenful or two on a phone, and the page stays fast on a slow connection;
+# helpline workers scan more at once on a desk screen.
+FINDER_RESULTS_PER_PAGE = envint("FINDER_RESULTS_PER_PAGE", "10")
+FINDER_HELPLINE_RESULTS_PER_PAGE = envint("FINDER_HELPLINE_RESULTS_PER_PAGE", "20")
 # Availability older than this shows as "unknown, call to check".
 FINDER_AVAILABILITY_FRESH_HOURS = envint("FINDER_AVAILABILITY_FRESH_HOURS", "72")
 # Listings not verified for this long are marked and ranked after fresher ones at equal distance.

@@ -3,6 +3,7 @@
 import logging
 import smtplib
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -58,7 +59,8 @@ def render_shortlist(request, shortlist, *, email_form=None, status=200):
 def search(request):
     queryset = Facility.objects.listed().for_helpline_cards()
     filterset = HelplineFacilityFilter(request.GET or None, queryset=queryset)
-    context, status = search_results(request, filterset, SearchGap.Surface.HELPLINE)
+    per_page = settings.FINDER_HELPLINE_RESULTS_PER_PAGE
+    context, status = search_results(request, filterset, SearchGap.Surface.HELPLINE, per_page)
     shortlist = Shortlist(request.session)
     context.update(shortlist_ids=shortlist.ids, shortlist_full=shortlist.is_full)
     return render(request, "helpline/search.html", context, status=status)
