@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from centers import geo
+from centers import geo, search_flags
 from centers.models import Availability, AvailabilityStatus, Facility, Insurer, Membership, Service
 from centers.vocabulary import (
     OPERATOR_CODES,
@@ -126,6 +126,7 @@ def build_facilities(count: int, seed: int = 2015) -> list[tuple[Facility, set[s
             last_verified_at=now - timedelta(days=verified_days) if verified_days < 200 else None,
         )
         facility.slug = facility.make_slug()
+        facility.search_flags = search_flags.flags_for(codes)
         built.append((facility, codes, insurers))
     return built
 

@@ -26,7 +26,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from centers import geo
+from centers import geo, search_flags
 from centers.demo import remove_demo_accounts
 from centers.models import Facility, Service
 from centers.vocabulary import OPERATOR_CODES, FacilityType, Source
@@ -321,6 +321,7 @@ def import_samhsa_file(
                 source=Source.SAMHSA, source_id=key, imported_values=imported, imported_at=now, **row.values
             )
             facility.slug = facility.make_slug()
+            facility.search_flags = search_flags.flags_for(row.codes)
             facility.created_at = facility.updated_at = now
             to_create.append((facility, row.codes))
             continue
@@ -345,6 +346,7 @@ def import_samhsa_file(
             for name, value in changes.items():
                 setattr(facility, name, value)
             facility.slug = facility.make_slug()
+            facility.search_flags = search_flags.flags_for((have | added) - removed)
             facility.imported_values, facility.imported_at, facility.updated_at = imported, now, now
             to_update.append(facility)
             result.updated += 1
@@ -367,7 +369,9 @@ def import_samhsa_file(
         for facility, (_, codes) in zip(created, to_create, strict=True):
             codes_to_add += [(facility.id, code) for code in codes]
         Facility.objects.bulk_update(
-            to_update, [*IMPORTED_FIELDS, "slug", "imported_values", "imported_at", "updated_at"], batch_size=200
+            to_update,
+            [*IMPORTED_FIELDS, "slug", "search_flags", "imported_values", "imported_at", "updated_at"],
+            batch_size=200,
         )
         Facility.objects.add_service_links(codes_to_add)
         by_code: dict[str, list[int]] = {}

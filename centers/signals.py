@@ -1,8 +1,8 @@
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_delete
+from django.db.models.signals import m2m_changed, post_delete
 from django.dispatch import receiver
 
-from centers.models import LoginSession, Membership, logout_everywhere
+from centers.models import Facility, LoginSession, Membership, logout_everywhere
 
 
 @receiver(user_logged_in)
@@ -15,3 +15,14 @@ def remember_session(sender, request, user, **kwargs):
 def end_sessions_of_removed_member(sender, instance, **kwargs):
     # Access granted through the membership must end now, not when the session expires.
     logout_everywhere(instance.user)
+
+
+@receiver(m2m_changed, sender=Facility.services.through)
+def keep_search_flags_in_step(sender, instance, action, reverse, **kwargs):
+    """Every change to a facility's services through the ORM recomputes its search bits.
+
+    Services are only ever changed from the facility's side (simple-history's m2m tracking
+    doesn't support the reverse side either); the bulk writers set the bits themselves.
+    """
+    if not reverse and action in ("post_add", "post_remove", "post_clear"):
+        Facility.objects.filter(pk=instance.pk).refresh_search_flags()

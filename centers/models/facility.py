@@ -5,18 +5,18 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.db.models.functions import Round
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from centers import geo
+from centers import geo, search_flags
 from centers.taxonomy import ServiceCategory, category_and_label
 from centers.vocabulary import (
     LANGUAGE_CODES,
-    TELEHEALTH_CODES,
     FacilityType,
     Language,
     LevelOfCare,
@@ -75,30 +75,42 @@ class FacilityQuerySet(models.QuerySet):
         offered = Facility.services.through.objects.filter(facility_id=OuterRef("pk"), service_id__in=list(codes))
         return self.filter(Exists(offered))
 
+    def with_search_flags(self, bits: int):
+        """Facilities with any of these search bits (one column test; see centers/search_flags.py)."""
+        return self.filter(GreaterThan(F("search_flags").bitand(bits), 0))
+
     def offering(self, levels):
-        return self.with_any_code(code for level in levels for code in LevelOfCare(level).codes)
+        return self.with_search_flags(search_flags.mask("level", levels))
 
     def with_medications(self, medications):
-        return self.with_any_code(code for med in medications for code in Medication(med).codes)
+        return self.with_search_flags(search_flags.mask("medication", medications))
 
     def paying_with(self, payments):
-        return self.with_any_code(code for payment in payments for code in Payment(payment).codes)
+        return self.with_search_flags(search_flags.mask("payment", payments))
 
     def serving(self, populations):
-        return self.with_any_code(code for group in populations for code in Population(group).codes)
+        return self.with_search_flags(search_flags.mask("population", populations))
 
     def speaking(self, languages):
-        codes = [code for language in languages for code in LANGUAGE_CODES.get(language, ())]
-        condition = Q(service_id__in=codes)
-        if Language.OTHER in languages:
-            condition |= Q(service__category=ServiceCategory.LANGUAGE) & ~Q(
-                service_id__in=[c for codes in LANGUAGE_CODES.values() for c in codes]
-            )
-        offered = Facility.services.through.objects.filter(condition, facility_id=OuterRef("pk"))
-        return self.filter(Exists(offered))
+        return self.with_search_flags(search_flags.mask("language", languages))
 
     def with_telehealth(self):
-        return self.with_any_code(TELEHEALTH_CODES)
+        return self.with_search_flags(search_flags.mask("telehealth", ["yes"]))
+
+    def refresh_search_flags(self) -> int:
+        """Recompute search_flags from the services of these facilities; returns how many changed."""
+        codes: dict[int, set[str]] = {pk: set() for pk in self.values_list("pk", flat=True)}
+        links = Facility.services.through.objects.filter(facility_id__in=list(codes))
+        for facility_id, code in links.values_list("facility_id", "service_id"):
+            codes[facility_id].add(code)
+        current = dict(Facility.objects.filter(pk__in=list(codes)).values_list("pk", "search_flags"))
+        changed = [
+            Facility(pk=pk, search_flags=search_flags.flags_for(facility_codes))
+            for pk, facility_codes in codes.items()
+            if current[pk] != search_flags.flags_for(facility_codes)
+        ]
+        Facility.objects.bulk_update(changed, ["search_flags"], batch_size=500)
+        return len(changed)
 
     def accepting_insurers(self, insurers):
         return self.filter(
@@ -193,7 +205,7 @@ class FacilityQuerySet(models.QuerySet):
 
     def accepting_patients_on_medication(self):
         """Facilities that take people already on methadone or buprenorphine (SAMHSA code MOA)."""
-        return self.with_any_code(ON_MEDICATION_CODES)
+        return self.with_search_flags(search_flags.mask("on-medication", ["yes"]))
 
     def for_helpline_cards(self):
         """What a helpline result card or shortlist row shows (named insurers too), in a constant number of queries."""
@@ -205,7 +217,7 @@ class FacilityQuerySet(models.QuerySet):
 
 
 # "Accepts clients already taking opioid medication": someone on methadone or buprenorphine can keep taking it.
-ON_MEDICATION_CODES = ("MOA",)
+ON_MEDICATION_CODES = search_flags.ON_MEDICATION_CODES
 
 
 def stale_before():
@@ -242,6 +254,9 @@ class Facility(models.Model):
     is_listed = models.BooleanField("listed", default=True, help_text="Unlisted facilities never appear in search.")
 
     services = models.ManyToManyField(Service, blank=True, related_name="facilities")
+    search_flags = models.BigIntegerField(
+        default=0, editable=False, help_text="Derived from services, for fast search filters; never edit by hand."
+    )
     insurers = models.ManyToManyField(Insurer, blank=True, related_name="facilities")
 
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.FINDER)
@@ -267,7 +282,7 @@ class Facility(models.Model):
     )
 
     history = HistoricalRecords(
-        m2m_fields=[services, insurers], excluded_fields=["imported_values", "updated_at", "slug"]
+        m2m_fields=[services, insurers], excluded_fields=["imported_values", "updated_at", "slug", "search_flags"]
     )
 
     objects = FacilityQuerySet.as_manager()
@@ -275,7 +290,11 @@ class Facility(models.Model):
     class Meta:
         verbose_name_plural = "facilities"
         indexes = [
-            models.Index(fields=["latitude", "longitude"], name="facility_lat_lng"),
+            # Leads with the coordinates for the bounding-box range scan; the other columns let a
+            # search's count be answered from the index alone, without reading table rows.
+            models.Index(
+                fields=["latitude", "longitude", "is_listed", "status", "search_flags"], name="facility_lat_lng"
+            ),
             models.Index(fields=["state", "name"], name="facility_state_name"),
         ]
         constraints = [
