@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from centers.models import Invitation, Membership, PendingChange, ProblemReport
 from centers.models.availability import fresh_since
+from centers.models.staff import InvitationAlreadyUsed
 from centers.portal_forms import (
     AcceptInvitationForm,
     AvailabilityForm,
@@ -139,18 +140,23 @@ def accept_invitation(request, token):
         context = {"invitation": invitation}
         return render(request, "portal/invitation_unusable.html", context, status=404 if invitation is None else 410)
     situation = invitation_situation(invitation, request.user)
-    if situation == "join" and request.method == "POST":
-        invitation.accept(request.user)
-        messages.success(request, f"You can now update {invitation.facility.name}.")
-        return redirect("centers:portal")
-    form = None
-    if situation == "new-account":
-        form = AcceptInvitationForm(request.POST or None, invitation=invitation)
-        if form.is_bound and form.is_valid():
-            user = form.save()
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome to Finder. You can now update {invitation.facility.name}.")
+    try:
+        if situation == "join" and request.method == "POST":
+            invitation.accept(request.user)
+            messages.success(request, f"You can now update {invitation.facility.name}.")
             return redirect("centers:portal")
+        form = None
+        if situation == "new-account":
+            form = AcceptInvitationForm(request.POST or None, invitation=invitation)
+            if form.is_bound and form.is_valid():
+                user = form.save()
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, f"Welcome to Finder. You can now update {invitation.facility.name}.")
+                return redirect("centers:portal")
+    except InvitationAlreadyUsed:
+        # Used by another request a moment ago (a double submit, or two people with one link).
+        invitation.refresh_from_db()
+        return render(request, "portal/invitation_unusable.html", {"invitation": invitation}, status=410)
     status = 403 if situation == "other-account" else 400 if form is not None and form.is_bound else 200
     context = {"invitation": invitation, "situation": situation, "form": form}
     return render(request, "portal/accept_invitation.html", context, status=status)

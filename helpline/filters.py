@@ -37,7 +37,8 @@ class HelplineFacilityFilter(FacilityFilter):
         self.form.fields["location"].widget.attrs.update({"autofocus": True, "autocomplete": "off"})
 
     def filter_updated_within(self, queryset, name, value):
-        return queryset.availability_updated_within(value)
+        # With types of care chosen, the openings that count are those for the care the caller needs.
+        return queryset.availability_updated_within(value, levels=self.form.cleaned_data.get("level"))
 
     def filter_on_medication(self, queryset, name, value):
         return queryset.accepting_patients_on_medication() if value else queryset

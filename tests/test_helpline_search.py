@@ -271,3 +271,12 @@ def test_card_names_other_languages_and_every_program(worker_client, db):
     html = worker_client.get(URL, {"location": "30303"}).content.decode()
     assert "<dd>Deaf and hard of hearing (ASL), Another language (call to ask which)</dd>" in html
     assert "<dd>Pregnant or postpartum women, Veterans</dd>" in html
+
+
+def test_updated_within_counts_only_the_care_asked_for(worker_client, outpatient_decatur):
+    set_availability(outpatient_decatur, hours_ago=2, level="outpatient")
+    set_availability(outpatient_decatur, hours_ago=50, level="intensive-outpatient")
+    recent_outpatient = {"location": "30303", "updated_within": "4", "level": "outpatient"}
+    recent_iop = {"location": "30303", "updated_within": "4", "level": "intensive-outpatient"}
+    assert names(worker_client.get(URL, recent_outpatient)) == ["Decatur Outpatient Counseling"]
+    assert names(worker_client.get(URL, recent_iop)) == []

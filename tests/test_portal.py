@@ -561,3 +561,25 @@ def test_two_first_answers_for_one_level_at_the_same_moment_do_not_fail(detox_at
     second.save(clerk)
     row = Availability.objects.get(facility=detox_atlanta, level="medical-detox")
     assert (row.status, row.updated_by) == (AvailabilityStatus.ACCEPTING, clerk)
+
+
+def test_an_invitation_used_a_moment_ago_by_another_request_creates_no_account(client, detox_atlanta):
+    from centers.models import Invitation
+
+    invitation = Invitation.objects.create(email="new@example.org", facility=detox_atlanta)
+    page = client.get(invitation.get_absolute_url())  # both people open the link...
+    assert page.status_code == 200
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())  # ...one of them finishes first
+    from centers.models.staff import InvitationAlreadyUsed
+    from centers.portal_forms import AcceptInvitationForm
+
+    form = AcceptInvitationForm(
+        {"username": "new@example.org", "password1": "a long new passphrase", "password2": "a long new passphrase"},
+        invitation=invitation,
+    )
+    assert form.is_valid(), form.errors
+    with pytest.raises(InvitationAlreadyUsed):
+        form.save()
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.filter(username="new@example.org").exists()  # rolled back

@@ -196,12 +196,15 @@ class FacilityQuerySet(models.QuerySet):
 
     # Helpline workspace (helpline/filters.py, helpline/views.py).
 
-    def availability_updated_within(self, hours: int):
-        """Facilities whose staff updated availability, for any level of care, in the last ``hours`` hours."""
+    def availability_updated_within(self, hours: int, levels=None):
+        """Facilities whose staff updated availability in the last ``hours`` hours (for ``levels``, if given)."""
         from centers.models.availability import Availability
 
         since = timezone.now() - timedelta(hours=hours)
-        return self.filter(Exists(Availability.objects.filter(facility_id=OuterRef("pk"), updated_at__gte=since)))
+        updated = Availability.objects.filter(facility_id=OuterRef("pk"), updated_at__gte=since)
+        if levels:
+            updated = updated.filter(level__in=levels)
+        return self.filter(Exists(updated))
 
     def accepting_patients_on_medication(self):
         """Facilities that take people already on methadone or buprenorphine (SAMHSA code MOA)."""

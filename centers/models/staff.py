@@ -69,6 +69,10 @@ def _in_a_week():
     return timezone.now() + timedelta(days=7)
 
 
+class InvitationAlreadyUsed(ValueError):
+    """Two requests raced to accept one invitation; the later one loses."""
+
+
 class Invitation(models.Model):
     """A link a steward sends so a staff member can set a password and join a facility."""
 
@@ -100,12 +104,13 @@ class Invitation(models.Model):
     def accept(self, user) -> Membership:
         """Give ``user`` the invited role at the facility and use the invitation up.
 
-        Raises ValueError if another request used it first; the caller's transaction then rolls back.
+        Raises InvitationAlreadyUsed if another request used it first; the caller's transaction then
+        rolls back.
         """
         now = timezone.now()
         used = Invitation.objects.filter(pk=self.pk, accepted_at__isnull=True).update(accepted_at=now, accepted_by=user)
         if not used:
-            raise ValueError(f"Invitation {self.pk} was already used")
+            raise InvitationAlreadyUsed(f"Invitation {self.pk} was already used")
         self.accepted_at, self.accepted_by = now, user
         membership, _ = Membership.objects.update_or_create(
             user=user,
