@@ -70,11 +70,6 @@ class FacilityQuerySet(models.QuerySet):
     def demo(self):
         return self.filter(source=Source.DEMO)
 
-    def with_any_code(self, codes):
-        """Facilities offering any of these service codes (an EXISTS, so rows never repeat)."""
-        offered = Facility.services.through.objects.filter(facility_id=OuterRef("pk"), service_id__in=list(codes))
-        return self.filter(Exists(offered))
-
     def with_search_flags(self, bits: int):
         """Facilities with any of these search bits (one column test; see centers/search_flags.py)."""
         return self.filter(GreaterThan(F("search_flags").bitand(bits), 0))
@@ -104,11 +99,8 @@ class FacilityQuerySet(models.QuerySet):
         for facility_id, code in links.values_list("facility_id", "service_id"):
             codes[facility_id].add(code)
         current = dict(Facility.objects.filter(pk__in=list(codes)).values_list("pk", "search_flags"))
-        changed = [
-            Facility(pk=pk, search_flags=search_flags.flags_for(facility_codes))
-            for pk, facility_codes in codes.items()
-            if current[pk] != search_flags.flags_for(facility_codes)
-        ]
+        wanted = {pk: search_flags.flags_for(facility_codes) for pk, facility_codes in codes.items()}
+        changed = [Facility(pk=pk, search_flags=flags) for pk, flags in wanted.items() if current[pk] != flags]
         Facility.objects.bulk_update(changed, ["search_flags"], batch_size=500)
         return len(changed)
 
@@ -220,9 +212,6 @@ class FacilityQuerySet(models.QuerySet):
 
 
 # "Accepts clients already taking opioid medication": someone on methadone or buprenorphine can keep taking it.
-ON_MEDICATION_CODES = search_flags.ON_MEDICATION_CODES
-
-
 def stale_before():
     """Listings last verified before this moment are marked as not recently verified."""
     return timezone.now() - timedelta(days=settings.FINDER_VERIFICATION_STALE_DAYS)
@@ -365,7 +354,7 @@ class Facility(models.Model):
 
     @property
     def takes_patients_on_medication(self) -> bool:
-        return bool(self.service_codes().intersection(ON_MEDICATION_CODES))
+        return bool(self.service_codes().intersection(search_flags.ON_MEDICATION_CODES))
 
     def services_by_category(self) -> list[tuple[str, list[Service]]]:
         groups: dict[str, list[Service]] = {}
