@@ -47,3 +47,11 @@ def test_unlisted_or_missing_facility_is_404(client, unlisted_center):
 def test_print_stylesheet_is_linked(client, detox_atlanta):
     html = client.get(detox_atlanta.get_absolute_url()).content.decode()
     assert 'media="print"' in html and "print.css" in html
+
+
+def test_missing_pages_and_forbidden_pages_explain_themselves(client, editor):
+    missing = client.get("/facility/999999/nothing/")
+    assert missing.status_code == 404 and "We couldn't find that page" in missing.content.decode()
+    client.force_login(editor)
+    forbidden = client.get("/helpline/")
+    assert forbidden.status_code == 403 and "This page is for the helpline team." in forbidden.content.decode()
