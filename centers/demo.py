@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from centers import geo, search_flags
-from centers.models import Availability, AvailabilityStatus, Facility, Insurer, Membership, Service
+from centers.models import Availability, AvailabilityStatus, Facility, Insurer, Service
 from centers.vocabulary import (
     OPERATOR_CODES,
     FacilityType,
@@ -182,31 +182,6 @@ def build_availability(facilities, built, rng: random.Random) -> list[Availabili
                 )
             )
     return rows
-
-
-def create_demo_accounts() -> list[tuple[str, str, str]]:
-    """(username, password, what it is) for each demo account, created or reset."""
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    accounts = []
-    for username, (password, description) in DEMO_ACCOUNTS.items():
-        user, _ = User.objects.get_or_create(username=username, defaults={"email": f"{username}@finder.example"})
-        user.set_password(password)
-        user.is_staff = user.is_superuser = username == "steward"
-        user.save()
-        if username == "helpline":
-            from django.contrib.auth.models import Group
-
-            user.groups.add(*Group.objects.filter(name__in=["Helpline workers", "Helpline supervisors"]))
-        accounts.append((username, password, description))
-    origin = geo.zip_point(DEMO_ADMISSIONS_NEAR)
-    facility = Facility.objects.demo().offering([LevelOfCare.INTENSIVE_OUTPATIENT]).by_distance(origin).first()
-    if facility:
-        Membership.objects.get_or_create(
-            user=User.objects.get(username="admissions"), facility=facility, defaults={"role": Membership.Role.EDITOR}
-        )
-    return accounts
 
 
 def remove_demo_accounts() -> int:

@@ -1,12 +1,11 @@
 from django.conf import settings
-from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from centers.filters import FacilityFilter
 from centers.models import Facility
+from centers.search import search_results
 from centers.vocabulary import LevelOfCare, Medication
-from helpline.models import SearchGap
 
 GUIDE_TOPICS = {
     **{level.value: level for level in LevelOfCare},
@@ -16,30 +15,8 @@ GUIDE_TOPICS = {
 
 def search(request):
     filterset = FacilityFilter(request.GET or None, queryset=Facility.objects.listed().for_cards())
-    context, status = search_results(request, filterset, SearchGap.Surface.PUBLIC, settings.FINDER_RESULTS_PER_PAGE)
+    context, status = search_results(request, filterset, "public", settings.FINDER_RESULTS_PER_PAGE)
     return render(request, "centers/facility_search.html", context, status=status)
-
-
-def search_results(request, filterset, surface, per_page: int) -> tuple[dict, int]:
-    """The page of results for a search surface, or the reason there is none; and the HTTP status."""
-    invalid = filterset.is_bound and not filterset.is_valid()
-    context = {"filterset": filterset, "searched": False}
-    if not invalid and filterset.has_search:
-        paginator = Paginator(filterset.qs, per_page)
-        try:
-            context["page"] = paginator.page(request.GET.get("page") or 1)
-        except InvalidPage:
-            context["page_error"] = (
-                f"There is no page {request.GET['page'][:20]} of these results; they have "
-                f"{paginator.num_pages} page{'s' if paginator.num_pages != 1 else ''}."
-            )
-            invalid = True
-        else:
-            context["searched"] = True
-            if paginator.count == 0:
-                context["wider"] = filterset.next_radius()
-                SearchGap.record(filterset, surface)
-    return context, 400 if invalid else 200
 
 
 def detail(request, pk, slug):

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "centers",
+    "portal",
     "helpline",
 ]
 
@@ -121,9 +122,9 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "centers:login"
-LOGIN_REDIRECT_URL = "centers:portal"
-LOGOUT_REDIRECT_URL = "centers:login"
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:login"
 
 # Sessions live in the database so that removing a staff member can end all of theirs.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -8,9 +8,10 @@ from __future__ import annotations
 from django import forms
 from django.core.mail import send_mail
 
-from centers.models import Facility, ProblemReport
+from centers.models import Facility
 from centers.vocabulary import VerifiedBy
 from helpline.shortlist import DOWN, MAX_FACILITIES, UP, shortlist_email_text
+from portal.models import ProblemReport
 
 EMAIL_SUBJECT = "Treatment options from the helpline"
 

@@ -10,9 +10,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from centers.models import Facility
-from centers.reporting_forms import TOO_LONG, MultilineField
 from centers.vocabulary import LevelOfCare, Payment
 from helpline.models import Referral
+from portal.reporting_forms import TOO_LONG, MultilineField
 
 # Matching by name can find hundreds ("recovery"); a select longer than this is no help on a call.
 MOST_FACILITY_MATCHES = 50

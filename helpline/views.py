@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from centers.models import Facility
-from centers.views import search_results
+from centers.search import search_results
 from helpline.access import helpline_worker_required
 from helpline.filters import HelplineFacilityFilter
 from helpline.forms import (

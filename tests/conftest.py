@@ -150,7 +150,7 @@ def steward(db):
 @pytest.fixture
 def editor(detox_atlanta):
     """Admissions staff at Peachtree Medical Detox who may edit the listing."""
-    from centers.models import Membership
+    from portal.models import Membership
 
     user = make_user("eddie")
     Membership.objects.create(user=user, facility=detox_atlanta, role=Membership.Role.EDITOR)
@@ -160,7 +160,7 @@ def editor(detox_atlanta):
 @pytest.fixture
 def clerk(detox_atlanta):
     """Admissions staff at Peachtree Medical Detox who may only update availability."""
-    from centers.models import Membership
+    from portal.models import Membership
 
     user = make_user("clara")
     Membership.objects.create(user=user, facility=detox_atlanta, role=Membership.Role.AVAILABILITY)
@@ -170,7 +170,7 @@ def clerk(detox_atlanta):
 @pytest.fixture
 def other_editor(outpatient_decatur):
     """An editor at a different facility (Decatur): must never change Peachtree's listing."""
-    from centers.models import Membership
+    from portal.models import Membership
 
     user = make_user("oscar")
     Membership.objects.create(user=user, facility=outpatient_decatur, role=Membership.Role.EDITOR)

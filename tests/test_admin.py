@@ -13,18 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from centers.admin.display import availability_badge, verified_badge
-from centers.models import (
-    Availability,
-    ClaimRequest,
-    Facility,
-    Invitation,
-    LoginSession,
-    Membership,
-    PendingChange,
-    ProblemReport,
-)
+from centers.models import Availability, Facility
 from centers.vocabulary import Status, VerifiedBy
+from portal.admin.display import availability_badge, verified_badge
+from portal.models import ClaimRequest, Invitation, LoginSession, Membership, PendingChange, ProblemReport
 from tests.conftest import make_facility, make_user
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +42,8 @@ def listed_names(client, **params) -> set[str]:
 
 
 def run_action(client, model: str, action: str, objects, **extra):
-    url = reverse(f"admin:centers_{model}_changelist")
+    app = "centers" if model == "facility" else "portal"
+    url = reverse(f"admin:{app}_{model}_changelist")
     return client.post(url, {"action": action, "_selected_action": [obj.pk for obj in objects], **extra}, follow=True)
 
 
@@ -108,7 +101,7 @@ def test_facility_list_shows_badges_and_open_report_counts(steward_client, detox
     assert "verified 3 days ago" in html
     assert "updated 5 hours ago" in html
     assert "never verified" in html and "never set" in html
-    reports_url = reverse("admin:centers_problemreport_changelist")
+    reports_url = reverse("admin:portal_problemreport_changelist")
     assert f'<a href="{reports_url}?facility__id__exact={detox_atlanta.pk}&amp;status__exact=open">2</a>' in html
 
 
@@ -402,7 +395,7 @@ def phone_change(detox_atlanta, editor):
 
 
 def change_url(change):
-    return reverse("admin:centers_pendingchange_change", args=[change.pk])
+    return reverse("admin:portal_pendingchange_change", args=[change.pk])
 
 
 def test_pending_changes_list_shows_waiting_first_with_a_readable_diff(steward_client, steward, phone_change, editor):
@@ -412,7 +405,7 @@ def test_pending_changes_list_shows_waiting_first_with_a_readable_diff(steward_c
     decided.reject(steward, "No.")
     PendingChange.objects.filter(pk=phone_change.pk).update(submitted_at=days_ago(1))
 
-    response = steward_client.get(reverse("admin:centers_pendingchange_changelist"))
+    response = steward_client.get(reverse("admin:portal_pendingchange_changelist"))
 
     assert list(response.context["cl"].result_list) == [phone_change, decided]
     html = response.content.decode()
@@ -486,7 +479,7 @@ def test_approve_selected_action_applies_pending_changes_only(steward_client, st
 
 def test_reject_selected_action_asks_for_a_note_then_rejects(steward_client, phone_change):
     response = run_action(steward_client, "pendingchange", "reject_selected", [phone_change], index="0")
-    assert response.templates[0].name == "admin/centers/note_action.html"
+    assert response.templates[0].name == "admin/portal/note_action.html"
     assert PendingChange.objects.get(pk=phone_change.pk).status == "pending"
 
     response = run_action(steward_client, "pendingchange", "reject_selected", [phone_change], apply="yes", note="Fax.")
@@ -501,7 +494,7 @@ def test_reject_selected_action_asks_for_a_note_then_rejects(steward_client, pho
 
 def test_resolving_a_report_in_the_change_form_emails_the_reporter(steward_client, steward, detox_atlanta):
     report = report_on(detox_atlanta, contact_email="worried@example.org")
-    url = reverse("admin:centers_problemreport_change", args=[report.pk])
+    url = reverse("admin:portal_problemreport_change", args=[report.pk])
 
     response = steward_client.post(
         url, {"status": "resolved", "resolution_note": "We fixed the phone number."}, follow=True
@@ -518,7 +511,7 @@ def test_resolving_a_report_in_the_change_form_emails_the_reporter(steward_clien
 
 def test_resolving_needs_a_note(steward_client, detox_atlanta):
     report = report_on(detox_atlanta, contact_email="worried@example.org")
-    url = reverse("admin:centers_problemreport_change", args=[report.pk])
+    url = reverse("admin:portal_problemreport_change", args=[report.pk])
 
     response = steward_client.post(url, {"status": "resolved", "resolution_note": ""})
 
@@ -530,7 +523,7 @@ def test_resolving_needs_a_note(steward_client, detox_atlanta):
 def test_problem_report_list_shows_whether_the_reporter_left_an_email(steward_client, detox_atlanta):
     report_on(detox_atlanta, contact_email="worried@example.org")
     report_on(detox_atlanta)
-    response = steward_client.get(reverse("admin:centers_problemreport_changelist"), {"status__exact": "open"})
+    response = steward_client.get(reverse("admin:portal_problemreport_changelist"), {"status__exact": "open"})
     html = response.content.decode()
 
     assert response.context["cl"].result_count == 2
@@ -594,7 +587,7 @@ def test_rejecting_a_claim_sends_no_invitation_but_tells_the_claimant(steward_cl
 
 def test_adding_an_invitation_emails_the_link_and_shows_it(steward_client, steward, detox_atlanta):
     response = steward_client.post(
-        reverse("admin:centers_invitation_add"),
+        reverse("admin:portal_invitation_add"),
         {"email": "new@peachtree.example.org", "facility": detox_atlanta.pk, "role": "availability"},
         follow=True,
     )
@@ -608,7 +601,7 @@ def test_adding_an_invitation_emails_the_link_and_shows_it(steward_client, stewa
 
 def test_inviting_someone_who_already_works_there_is_refused(steward_client, editor, detox_atlanta):
     response = steward_client.post(
-        reverse("admin:centers_invitation_add"),
+        reverse("admin:portal_invitation_add"),
         {"email": editor.email, "facility": detox_atlanta.pk, "role": "editor"},
     )
 
@@ -620,7 +613,7 @@ def test_invitation_list_shows_waiting_accepted_and_expired(steward_client, edit
     Invitation.objects.create(email="waiting@example.org", facility=detox_atlanta)
     Invitation.objects.create(email="done@example.org", facility=detox_atlanta, accepted_at=timezone.now())
     Invitation.objects.create(email="late@example.org", facility=detox_atlanta, expires_at=days_ago(1))
-    url = reverse("admin:centers_invitation_changelist")
+    url = reverse("admin:portal_invitation_changelist")
 
     html = steward_client.get(url).content.decode()
 
@@ -632,7 +625,7 @@ def test_invitation_list_shows_waiting_accepted_and_expired(steward_client, edit
 def test_membership_admin_adds_staff_and_removing_the_last_logs_them_out(steward_client, steward, clerk, detox_atlanta):
     newcomer = make_user("nina")
     response = steward_client.post(
-        reverse("admin:centers_membership_add"),
+        reverse("admin:portal_membership_add"),
         {"user": newcomer.pk, "facility": detox_atlanta.pk, "role": "availability"},
     )
     assert response.status_code == 302
@@ -644,7 +637,7 @@ def test_membership_admin_adds_staff_and_removing_the_last_logs_them_out(steward
     steward_client.logout()
     steward_client.force_login(steward)
     membership = Membership.objects.get(user=clerk)
-    response = steward_client.post(reverse("admin:centers_membership_delete", args=[membership.pk]), {"post": "yes"})
+    response = steward_client.post(reverse("admin:portal_membership_delete", args=[membership.pk]), {"post": "yes"})
 
     assert response.status_code == 302
     assert not Membership.objects.filter(user=clerk).exists()
@@ -652,7 +645,7 @@ def test_membership_admin_adds_staff_and_removing_the_last_logs_them_out(steward
 
 
 def test_membership_list_searches_by_user_and_facility(steward_client, editor, other_editor):
-    url = reverse("admin:centers_membership_changelist")
+    url = reverse("admin:portal_membership_changelist")
     assert [m.user for m in steward_client.get(url, {"q": "eddie"}).context["cl"].result_list] == [editor]
     assert [m.user for m in steward_client.get(url, {"q": "Decatur"}).context["cl"].result_list] == [other_editor]
 

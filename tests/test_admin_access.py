@@ -7,7 +7,8 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from centers.models import Facility, PendingChange
+from centers.models import Facility
+from portal.models import PendingChange
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +30,9 @@ def admin_urls(own, other) -> list[str]:
         reverse("admin:centers_facility_change", args=[other.pk]),
         reverse("admin:centers_facility_history", args=[own.pk]),
         reverse("admin:centers_facility_staleness"),
-        reverse("admin:centers_pendingchange_changelist"),
-        reverse("admin:centers_membership_add"),
-        reverse("admin:centers_invitation_add"),
+        reverse("admin:portal_pendingchange_changelist"),
+        reverse("admin:portal_membership_add"),
+        reverse("admin:portal_invitation_add"),
     ]
 
 
@@ -83,7 +84,7 @@ def test_editor_cannot_approve_their_own_pending_change_in_the_admin(client, edi
     )
     client.force_login(editor)
 
-    response = client.post(reverse("admin:centers_pendingchange_change", args=[change.pk]), {"status": "approved"})
+    response = client.post(reverse("admin:portal_pendingchange_change", args=[change.pk]), {"status": "approved"})
 
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
     assert PendingChange.objects.get(pk=change.pk).status == "pending"

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from centers import geo
-from centers.models import Availability, AvailabilityStatus, Facility, Membership
+from centers.models import Availability, AvailabilityStatus, Facility
 from centers.vocabulary import LevelOfCare, VerifiedBy
+from portal.models import Membership
 from tests.conftest import ATLANTA, make_facility
 
 pytestmark = pytest.mark.django_db

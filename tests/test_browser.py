@@ -232,7 +232,7 @@ def helpline_groups():
 
 
 def make_admissions_user(facility):
-    from centers.models import Membership
+    from portal.models import Membership
     from tests.conftest import PASSWORD, make_user
 
     user = make_user("intake-nurse")

@@ -9,13 +9,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from centers.models import ClaimRequest
+from portal.models import ClaimRequest
 
 pytestmark = pytest.mark.django_db
 
 
 def claim_url(facility):
-    return reverse("centers:claim", kwargs={"pk": facility.pk})
+    return reverse("portal:claim", kwargs={"pk": facility.pk})
 
 
 def valid_claim(**overrides):
@@ -150,16 +150,16 @@ def test_unlisted_facility_cannot_be_claimed(client, unlisted_center):
 
 
 def test_missing_facility_returns_404(client, db):
-    assert client.get(reverse("centers:claim", kwargs={"pk": 999999})).status_code == 404
+    assert client.get(reverse("portal:claim", kwargs={"pk": 999999})).status_code == 404
 
 
 def test_claim_and_report_urls_are_not_mistaken_for_a_detail_slug(client, detox_atlanta):
     assert client.get(claim_url(detox_atlanta)).status_code == 200
-    assert client.get(reverse("centers:report", kwargs={"pk": detox_atlanta.pk})).status_code == 200
+    assert client.get(reverse("portal:report", kwargs={"pk": detox_atlanta.pk})).status_code == 200
 
 
 def test_rejecting_a_claim_tells_the_claimant(detox_atlanta, steward, mailoutbox):
-    from centers.models import ClaimRequest
+    from portal.models import ClaimRequest
 
     claim = ClaimRequest.objects.create(
         facility=detox_atlanta, name="Pat", email="pat@example.org", job_title="Intake", phone="(404) 555-0190"

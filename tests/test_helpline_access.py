@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from centers.models import ProblemReport
 from helpline.shortlist import SESSION_KEY
+from portal.models import ProblemReport
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def test_anonymous_visitors_are_sent_to_log_in_from_every_workspace_page(client,
     for method, url, data, _ in workspace_requests(detox_atlanta):
         response = send(client, method, url, data)
         assert response.status_code == 302, url
-        assert response["Location"].startswith(reverse("centers:login") + "?next="), url
+        assert response["Location"].startswith(reverse("portal:login") + "?next="), url
     assert ProblemReport.objects.count() == 0
     assert mail.outbox == []
 
@@ -61,7 +61,7 @@ def test_workers_and_supervisors_reach_every_workspace_page(client, detox_atlant
         response = send(client, method, url, data)
         assert response.status_code == status, url
         if status == 302:
-            assert not response["Location"].startswith(reverse("centers:login")), url
+            assert not response["Location"].startswith(reverse("portal:login")), url
     assert len(mail.outbox) == 1
     assert ProblemReport.objects.filter(facility=detox_atlanta).count() == 1
 

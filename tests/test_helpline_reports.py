@@ -90,7 +90,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, url):
     response = client.get(url)
 
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("centers:login"))
+    assert response["Location"].startswith(reverse("portal:login"))
 
 
 @pytest.mark.parametrize("who", ["helpline_worker", "editor", "plain"])

@@ -7,10 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from centers.models import Availability, Facility, Insurer, ProblemReport
+from centers.models import Availability, Facility, Insurer
 from centers.vocabulary import VerifiedBy
 from helpline.filters import HelplineFacilityFilter
 from helpline.models import SearchGap
+from portal.models import ProblemReport
 from tests.conftest import ATLANTA, make_facility
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from centers.models import LoginSession, Membership
+from portal.models import LoginSession, Membership
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -11,11 +11,11 @@ pytestmark = pytest.mark.django_db
 
 def log_in(client, username, password=PASSWORD):
     # Through the real form: django-axes needs the request, which client.login() doesn't give it.
-    return client.post(reverse("centers:login"), {"username": username, "password": password})
+    return client.post(reverse("portal:login"), {"username": username, "password": password})
 
 
 def test_login_page_has_labelled_inputs(client, db):
-    response = client.get(reverse("centers:login"))
+    response = client.get(reverse("portal:login"))
     html = response.content.decode()
     assert response.status_code == 200 and html.count("<h1") == 1
     assert '<label for="id_username">' in html and '<label for="id_password">' in html
@@ -24,13 +24,13 @@ def test_login_page_has_labelled_inputs(client, db):
 
 def test_logging_in_goes_to_the_portal_and_records_the_session(client, editor):
     response = log_in(client, "eddie")
-    assert response.status_code == 302 and response["Location"] == reverse("centers:portal")
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
     assert LoginSession.objects.filter(user=editor, session_key=client.session.session_key).exists()
-    assert client.get(reverse("centers:portal")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
 
 
 def test_logging_in_returns_to_the_page_asked_for(client, editor, detox_atlanta):
-    page = reverse("centers:portal-facility", args=[detox_atlanta.pk])
+    page = reverse("portal:facility", args=[detox_atlanta.pk])
     login_page = client.get(page)["Location"]
     response = client.post(login_page, {"username": "eddie", "password": PASSWORD, "next": page})
     assert response["Location"] == page
@@ -45,9 +45,9 @@ def test_a_wrong_password_shows_the_error(client, editor):
 
 def test_logging_out_ends_the_session(client, editor):
     log_in(client, "eddie")
-    response = client.post(reverse("centers:logout"))
-    assert response.status_code == 302 and response["Location"] == reverse("centers:login")
-    assert client.get(reverse("centers:portal")).status_code == 302
+    response = client.post(reverse("portal:logout"))
+    assert response.status_code == 302 and response["Location"] == reverse("portal:login")
+    assert client.get(reverse("portal:home")).status_code == 302
 
 
 def test_removing_a_membership_logs_the_person_out_everywhere(client, editor, detox_atlanta):
@@ -56,12 +56,12 @@ def test_removing_a_membership_logs_the_person_out_everywhere(client, editor, de
     phone = Client()
     log_in(client, "eddie")
     log_in(phone, "eddie")
-    assert client.get(reverse("centers:portal")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
     Membership.objects.get(user=editor).delete()
     for device in (client, phone):
-        response = device.get(reverse("centers:portal-facility", args=[detox_atlanta.pk]))
+        response = device.get(reverse("portal:facility", args=[detox_atlanta.pk]))
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("centers:login"))
+        assert response["Location"].startswith(reverse("portal:login"))
     assert not LoginSession.objects.filter(user=editor).exists()
 
 

@@ -9,18 +9,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from centers.models import (
-    Availability,
-    AvailabilityStatus,
-    Insurer,
-    Invitation,
-    Membership,
-    PendingChange,
-    ProblemReport,
-)
-from centers.models.review import ReviewStatus
-from centers.portal_forms import ListingForm, split_changes
+from centers.models import Availability, AvailabilityStatus, Insurer
 from centers.vocabulary import VerifiedBy
+from portal.forms import ListingForm, split_changes
+from portal.models import Invitation, Membership, PendingChange, ProblemReport
+from portal.models.review import ReviewStatus
 from tests.conftest import make_facility, make_user
 from tests.test_staff_access import listing_data
 
@@ -30,7 +23,7 @@ SAVED_AT = re.compile(r"saved \d{1,2}:\d\d [ap]m")
 
 
 def set_availability(client, facility, **data):
-    return client.post(reverse("centers:set-availability", args=[facility.pk]), data)
+    return client.post(reverse("portal:set-availability", args=[facility.pk]), data)
 
 
 def messages_of(response) -> list[str]:
@@ -63,9 +56,9 @@ def test_home_lists_my_facilities_with_availability_age_reports_and_pending_chan
         facility=detox_atlanta, changes={"name": {"old": detox_atlanta.name, "new": "Peachtree Recovery"}}
     )
     client.force_login(editor)
-    html = client.get(reverse("centers:portal")).content.decode()
+    html = client.get(reverse("portal:home")).content.decode()
     assert "Peachtree Medical Detox" in html
-    assert reverse("centers:portal-facility", args=[detox_atlanta.pk]) in html
+    assert reverse("portal:facility", args=[detox_atlanta.pk]) in html
     assert "Availability updated 5\xa0days ago" in html and "Needs updating" in html
     assert "2 open problem reports" in html
     assert "1 change waiting for review" in html
@@ -79,7 +72,7 @@ def test_home_runs_a_fixed_number_of_queries(client, editor, detox_atlanta, djan
         ProblemReport.objects.create(facility=other, kind=ProblemReport.Kind.OTHER)
     client.force_login(editor)
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("centers:portal")).status_code == 200
+        assert client.get(reverse("portal:home")).status_code == 200
 
 
 # Availability ----------------------------------------------------------------------------------
@@ -87,7 +80,7 @@ def test_home_runs_a_fixed_number_of_queries(client, editor, detox_atlanta, djan
 
 def test_availability_page_has_one_row_of_buttons_per_level_offered(client, clerk, detox_atlanta):
     client.force_login(clerk)
-    html = client.get(reverse("centers:portal-facility", args=[detox_atlanta.pk])).content.decode()
+    html = client.get(reverse("portal:facility", args=[detox_atlanta.pk])).content.decode()
     assert html.count("<h1") == 1
     assert 'id="level-medical-detox"' in html and 'id="level-outpatient"' not in html
     for status in ("accepting", "waitlist", "not-accepting"):
@@ -100,13 +93,13 @@ def test_availability_page_has_one_row_of_buttons_per_level_offered(client, cler
 def test_a_level_with_availability_shows_even_if_not_offered(client, clerk, detox_atlanta):
     Availability.objects.create(facility=detox_atlanta, level="outpatient", status=AvailabilityStatus.WAITLIST)
     client.force_login(clerk)
-    html = client.get(reverse("centers:portal-facility", args=[detox_atlanta.pk])).content.decode()
+    html = client.get(reverse("portal:facility", args=[detox_atlanta.pk])).content.decode()
     assert 'id="level-medical-detox"' in html and 'id="level-outpatient"' in html
 
 
 def test_stale_availability_warns_and_offers_still_accurate(client, clerk, detox_atlanta, stale_detox):
     client.force_login(clerk)
-    html = client.get(reverse("centers:portal-facility", args=[detox_atlanta.pk])).content.decode()
+    html = client.get(reverse("portal:facility", args=[detox_atlanta.pk])).content.decode()
     assert "Not updated for 5 days" in html
     assert "Still accurate" in html
     assert "Accepting new patients" in html and "2 open beds" in html and "Call before noon" in html
@@ -209,13 +202,13 @@ def test_bad_availability_input_is_400_with_a_message_and_changes_nothing(
 
 
 def edit(client, facility, **changes):
-    return client.post(reverse("centers:edit-listing", args=[facility.pk]), listing_data(facility, **changes))
+    return client.post(reverse("portal:edit-listing", args=[facility.pk]), listing_data(facility, **changes))
 
 
 def test_edit_page_groups_services_by_category_with_labels(client, editor, detox_atlanta):
     Insurer.objects.create(name="Aetna", slug="aetna")
     client.force_login(editor)
-    response = client.get(reverse("centers:edit-listing", args=[detox_atlanta.pk]))
+    response = client.get(reverse("portal:edit-listing", args=[detox_atlanta.pk]))
     html = response.content.decode()
     assert response.status_code == 200 and html.count("<h1") == 1
     for legend in ("Type of care", "Service setting", "Medications", "Payment accepted", "Languages and communication"):
@@ -265,8 +258,8 @@ def test_high_risk_changes_wait_for_review_and_the_public_keeps_the_old_value(cl
     public = client.get(detox_atlanta.get_absolute_url()).content.decode()
     assert "(404) 555-0100" in public and "555-0199" not in public and "Peachtree Recovery" not in public
     for url in (
-        reverse("centers:portal-facility", args=[detox_atlanta.pk]),
-        reverse("centers:edit-listing", args=[detox_atlanta.pk]),
+        reverse("portal:facility", args=[detox_atlanta.pk]),
+        reverse("portal:edit-listing", args=[detox_atlanta.pk]),
     ):
         html = client.get(url).content.decode()
         assert "Pending review" in html
@@ -279,12 +272,12 @@ def test_medication_changes_wait_for_review_and_other_services_go_live(client, e
     data = listing_data(detox_atlanta)
     data["services_medication"] = ["NU"]  # remove buprenorphine (BU), add naltrexone (NU)
     data["services_language"] = ["SP"]
-    response = client.post(reverse("centers:edit-listing", args=[detox_atlanta.pk]), data)
+    response = client.post(reverse("portal:edit-listing", args=[detox_atlanta.pk]), data)
     assert response.status_code == 302
     assert detox_atlanta.service_codes() == {"HID", "RD", "MD", "PI", "BU", "SP"}
     change = PendingChange.objects.get(facility=detox_atlanta)
     assert change.changes == {"services": {"add": ["NU"], "remove": ["BU"]}}
-    html = client.get(reverse("centers:portal-facility", args=[detox_atlanta.pk])).content.decode()
+    html = client.get(reverse("portal:facility", args=[detox_atlanta.pk])).content.decode()
     assert "Add: Naltrexone used in treatment" in html and "Remove: Buprenorphine used in treatment" in html
     change.approve(make_user("stewie", is_staff=True))
     assert detox_atlanta.service_codes() == {"HID", "RD", "MD", "PI", "NU", "SP"}
@@ -342,7 +335,7 @@ def test_a_rejected_change_shows_the_stewards_note(client, editor, detox_atlanta
     client.force_login(editor)
     edit(client, detox_atlanta, street1="1 Fake St")
     PendingChange.objects.get().reject(steward, "We called: you're still at 100 Peachtree St.")
-    html = client.get(reverse("centers:portal-facility", args=[detox_atlanta.pk])).content.decode()
+    html = client.get(reverse("portal:facility", args=[detox_atlanta.pk])).content.decode()
     assert "Rejected" in html and "still at 100 Peachtree St." in html
 
 
@@ -380,7 +373,7 @@ def test_listing_form_split_compares_with_the_saved_listing(detox_atlanta):
 
 def test_confirming_the_listing_marks_it_verified_by_facility_staff(client, editor, detox_atlanta):
     client.force_login(editor)
-    response = client.post(reverse("centers:verify-listing", args=[detox_atlanta.pk]))
+    response = client.post(reverse("portal:verify-listing", args=[detox_atlanta.pk]))
     assert response.status_code == 302
     detox_atlanta.refresh_from_db()
     assert detox_atlanta.last_verified_by == editor
@@ -403,7 +396,7 @@ def test_reports_are_listed_open_first_without_the_reporters_address(client, edi
     done = ProblemReport.objects.create(facility=detox_atlanta, kind=ProblemReport.Kind.ADDRESS)
     done.resolve(editor, "Moved the pin.")
     client.force_login(editor)
-    html = client.get(reverse("centers:portal-facility", args=[detox_atlanta.pk])).content.decode()
+    html = client.get(reverse("portal:facility", args=[detox_atlanta.pk])).content.decode()
     assert html.index("The phone number doesn&#x27;t work") < html.index("Recently resolved")
     assert "Moved the pin." in html and "Nobody answers." in html
     assert "fam@example.org" not in html
@@ -411,7 +404,7 @@ def test_reports_are_listed_open_first_without_the_reporters_address(client, edi
 
 def test_resolving_a_report_emails_the_reporter(client, editor, detox_atlanta, phone_report):
     client.force_login(editor)
-    url = reverse("centers:resolve-report", args=[detox_atlanta.pk, phone_report.pk])
+    url = reverse("portal:resolve-report", args=[detox_atlanta.pk, phone_report.pk])
     response = client.post(url, {"note": "The intake line now rings through."})
     assert response.status_code == 302
     phone_report.refresh_from_db()
@@ -426,7 +419,7 @@ def test_resolving_a_report_emails_the_reporter(client, editor, detox_atlanta, p
 
 def test_resolving_without_a_note_is_400(client, editor, detox_atlanta, phone_report):
     client.force_login(editor)
-    response = client.post(reverse("centers:resolve-report", args=[detox_atlanta.pk, phone_report.pk]), {"note": " "})
+    response = client.post(reverse("portal:resolve-report", args=[detox_atlanta.pk, phone_report.pk]), {"note": " "})
     assert response.status_code == 400
     assert "Say what you fixed" in response.content.decode()
     phone_report.refresh_from_db()
@@ -459,7 +452,7 @@ def test_invitation_page_prefills_the_username_with_the_email(client, invitation
 
 def test_accepting_an_invitation_creates_the_account_and_membership_and_logs_in(client, invitation, steward):
     response = accept(client, invitation)
-    assert response.status_code == 302 and response["Location"] == reverse("centers:portal")
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
     user = get_user_model().objects.get(username="nina@peachtree.example.org")
     assert user.email == invitation.email and not user.is_staff
     membership = Membership.objects.get(user=user)
@@ -467,7 +460,7 @@ def test_accepting_an_invitation_creates_the_account_and_membership_and_logs_in(
     assert membership.created_by == steward
     invitation.refresh_from_db()
     assert invitation.accepted_at is not None and invitation.accepted_by == user
-    assert "Peachtree Medical Detox" in client.get(reverse("centers:portal")).content.decode()
+    assert "Peachtree Medical Detox" in client.get(reverse("portal:home")).content.decode()
 
 
 def test_an_invitation_works_only_once(client, invitation):
@@ -489,7 +482,7 @@ def test_an_expired_invitation_asks_for_a_new_one(client, invitation):
 
 
 def test_an_unknown_invitation_is_404(client, db):
-    response = client.get(reverse("centers:accept-invitation", args=["no-such-token"]))
+    response = client.get(reverse("portal:accept-invitation", args=["no-such-token"]))
     assert response.status_code == 404 and "new invitation" in response.content.decode()
 
 
@@ -551,7 +544,7 @@ def test_someone_logged_in_as_another_person_cannot_use_the_invitation(client, i
 
 def test_two_first_answers_for_one_level_at_the_same_moment_do_not_fail(detox_atlanta, editor, clerk):
     from centers.models import Availability, AvailabilityStatus
-    from centers.portal_forms import AvailabilityForm
+    from portal.forms import AvailabilityForm
 
     data = {"level": "medical-detox", "status": AvailabilityStatus.WAITLIST}
     first = AvailabilityForm(data, facility=detox_atlanta)
@@ -564,14 +557,14 @@ def test_two_first_answers_for_one_level_at_the_same_moment_do_not_fail(detox_at
 
 
 def test_an_invitation_used_a_moment_ago_by_another_request_creates_no_account(client, detox_atlanta):
-    from centers.models import Invitation
+    from portal.models import Invitation
 
     invitation = Invitation.objects.create(email="new@example.org", facility=detox_atlanta)
     page = client.get(invitation.get_absolute_url())  # both people open the link...
     assert page.status_code == 200
     Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())  # ...one of them finishes first
-    from centers.models.staff import InvitationAlreadyUsed
-    from centers.portal_forms import AcceptInvitationForm
+    from portal.forms import AcceptInvitationForm
+    from portal.models.staff import InvitationAlreadyUsed
 
     form = AcceptInvitationForm(
         {"username": "new@example.org", "password1": "a long new passphrase", "password2": "a long new passphrase"},

@@ -9,14 +9,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from centers.models import ProblemReport
-from centers.reporting import sender_key
+from portal.models import ProblemReport
+from portal.reporting import sender_key
 
 pytestmark = pytest.mark.django_db
 
 
 def report_url(facility):
-    return reverse("centers:report", kwargs={"pk": facility.pk})
+    return reverse("portal:report", kwargs={"pk": facility.pk})
 
 
 def valid_report(**overrides):
@@ -201,7 +201,7 @@ def test_unlisted_facility_cannot_be_reported(client, unlisted_center):
 
 
 def test_missing_facility_returns_404(client, db):
-    assert client.get(reverse("centers:report", kwargs={"pk": 999999})).status_code == 404
+    assert client.get(reverse("portal:report", kwargs={"pk": 999999})).status_code == 404
 
 
 def test_closed_but_listed_facility_can_still_be_reported(client, closed_center):

@@ -62,7 +62,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
     for url in referral_log_urls():
         response = client.get(url)
         assert response.status_code == 302, url
-        assert response["Location"].startswith(reverse("centers:login")), url
+        assert response["Location"].startswith(reverse("portal:login")), url
 
     response = client.post(reverse("helpline:complete-follow-up", args=[1]), {"follow_up_outcome": "other"})
     assert response.status_code == 302

@@ -1,6 +1,6 @@
 import pytest
 
-from centers.models import PendingChange
+from portal.models import PendingChange
 
 pytestmark = pytest.mark.django_db
 

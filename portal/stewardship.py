@@ -15,8 +15,9 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subque
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from centers.models import Availability, Facility, Invitation, Membership, PendingChange, ProblemReport
+from centers.models import Availability, Facility
 from centers.models.facility import stale_before
+from portal.models import Invitation, Membership, PendingChange, ProblemReport
 
 # Days since a listing was last verified: key -> (label, at least, under). The dashboard shows the
 # fine buckets; the changelist filter offers the coarse ones ("stale" follows FINDER_VERIFICATION_STALE_DAYS).

@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from centers.models import ClaimRequest, Facility, ProblemReport
-from centers.reporting_forms import ClaimRequestForm, ProblemReportForm
+from centers.models import Facility
+from portal.models import ClaimRequest, ProblemReport
+from portal.reporting_forms import ClaimRequestForm, ProblemReportForm
 
 CLAIMS_PER_EMAIL_PER_DAY = 3
 
@@ -51,7 +52,7 @@ def _claims_today(facility, email: str) -> int:
 def report_problem(request, pk):
     facility = get_object_or_404(Facility.objects.filter(is_listed=True), pk=pk)
     if request.method != "POST":
-        template = "centers/report_thanks.html" if "sent" in request.GET else "centers/report_problem.html"
+        template = "portal/report_thanks.html" if "sent" in request.GET else "portal/report_problem.html"
         return render(request, template, {"facility": facility, "form": ProblemReportForm()})
 
     form = ProblemReportForm(request.POST)
@@ -60,9 +61,9 @@ def report_problem(request, pk):
         return _sent(request)  # Looks like success, so the bot learns nothing.
     key = sender_key(request)
     if _reports_in_last_hour(key) >= settings.FINDER_REPORTS_PER_HOUR:
-        return render(request, "centers/report_problem.html", {**context, "limited": REPORTS_LIMITED}, status=429)
+        return render(request, "portal/report_problem.html", {**context, "limited": REPORTS_LIMITED}, status=429)
     if not form.is_valid():
-        return render(request, "centers/report_problem.html", context, status=400)
+        return render(request, "portal/report_problem.html", context, status=400)
     form.instance.facility, form.instance.reporter_key = facility, key
     form.save()
     return _sent(request)
@@ -72,7 +73,7 @@ def report_problem(request, pk):
 def claim_listing(request, pk):
     facility = get_object_or_404(Facility.objects.filter(is_listed=True), pk=pk)
     if request.method != "POST":
-        template = "centers/claim_thanks.html" if "sent" in request.GET else "centers/claim_listing.html"
+        template = "portal/claim_thanks.html" if "sent" in request.GET else "portal/claim_listing.html"
         return render(request, template, {"facility": facility, "form": ClaimRequestForm()})
 
     form = ClaimRequestForm(request.POST)
@@ -80,9 +81,9 @@ def claim_listing(request, pk):
     if form.is_bot():
         return _sent(request)  # Looks like success, so the bot learns nothing.
     if not form.is_valid():
-        return render(request, "centers/claim_listing.html", context, status=400)
+        return render(request, "portal/claim_listing.html", context, status=400)
     if _claims_today(facility, form.cleaned_data["email"]) >= CLAIMS_PER_EMAIL_PER_DAY:
-        return render(request, "centers/claim_listing.html", {**context, "limited": CLAIMS_LIMITED}, status=429)
+        return render(request, "portal/claim_listing.html", {**context, "limited": CLAIMS_LIMITED}, status=429)
     form.instance.facility = facility
     form.save()
     return _sent(request)

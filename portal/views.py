@@ -12,10 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from centers.models import Invitation, Membership, PendingChange, ProblemReport
 from centers.models.availability import fresh_since
-from centers.models.staff import InvitationAlreadyUsed
-from centers.portal_forms import (
+from centers.vocabulary import VerifiedBy
+from portal.forms import (
     AcceptInvitationForm,
     AvailabilityForm,
     ListingForm,
@@ -25,7 +24,8 @@ from centers.portal_forms import (
     invitation_situation,
     saved_summary,
 )
-from centers.vocabulary import VerifiedBy
+from portal.models import Invitation, Membership, PendingChange, ProblemReport
+from portal.models.staff import InvitationAlreadyUsed
 
 
 def membership_or_404(user, pk) -> Membership:
@@ -81,7 +81,7 @@ def set_availability(request, pk):
         return render_facility(request, membership, availability_form=form, status=400)
     availability = form.save(request.user)
     messages.success(request, form.saved_message(availability))
-    return redirect(reverse("centers:portal-facility", kwargs={"pk": pk}) + f"#level-{availability.level}")
+    return redirect(reverse("portal:facility", kwargs={"pk": pk}) + f"#level-{availability.level}")
 
 
 @login_required
@@ -94,7 +94,7 @@ def edit_listing(request, pk):
     if form.is_bound and form.is_valid():
         live, change = form.save(request.user)
         messages.success(request, saved_summary(live, change))
-        return redirect("centers:portal-facility", pk=pk)
+        return redirect("portal:facility", pk=pk)
     context = {
         "membership": membership,
         "facility": facility,
@@ -112,7 +112,7 @@ def verify_listing(request, pk):
         return not_allowed(request, membership)
     membership.facility.mark_verified(request.user, VerifiedBy.FACILITY_STAFF)
     messages.success(request, "Thank you. Families now see that your staff confirmed this listing today.")
-    return redirect("centers:portal-facility", pk=pk)
+    return redirect("portal:facility", pk=pk)
 
 
 @login_required
@@ -124,14 +124,14 @@ def resolve_report(request, pk, report_pk):
     report = get_object_or_404(membership.facility.problem_reports, pk=report_pk)
     if report.status == ProblemReport.Status.RESOLVED:
         messages.info(request, "That report was already resolved.")
-        return redirect("centers:portal-facility", pk=pk)
+        return redirect("portal:facility", pk=pk)
     form = ResolveReportForm(request.POST, auto_id=f"report-{report.pk}-%s")
     if not form.is_valid():
         return render_facility(request, membership, report_form=form, report=report, status=400)
     told = report.resolve(request.user, form.cleaned_data["note"])
     reply = " We emailed the person who reported it." if told else ""
     messages.success(request, f"Report resolved: “{report.get_kind_display()}”.{reply}")
-    return redirect("centers:portal-facility", pk=pk)
+    return redirect("portal:facility", pk=pk)
 
 
 def accept_invitation(request, token):
@@ -144,7 +144,7 @@ def accept_invitation(request, token):
         if situation == "join" and request.method == "POST":
             invitation.accept(request.user)
             messages.success(request, f"You can now update {invitation.facility.name}.")
-            return redirect("centers:portal")
+            return redirect("portal:home")
         form = None
         if situation == "new-account":
             form = AcceptInvitationForm(request.POST or None, invitation=invitation)
@@ -152,7 +152,7 @@ def accept_invitation(request, token):
                 user = form.save()
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, f"Welcome to Finder. You can now update {invitation.facility.name}.")
-                return redirect("centers:portal")
+                return redirect("portal:home")
     except InvitationAlreadyUsed:
         # Used by another request a moment ago (a double submit, or two people with one link).
         invitation.refresh_from_db()

@@ -9,9 +9,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from centers.admin.display import badge, lines
-from centers.models import PendingChange, ProblemReport
-from centers.models.review import ReviewStatus
+from portal.admin.display import badge, lines
+from portal.models import PendingChange, ProblemReport
+from portal.models.review import ReviewStatus
 
 
 class NoteForm(forms.Form):
@@ -35,7 +35,7 @@ def note_action(modeladmin, request, objects, *, action: str, title: str, label:
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     request.current_app = modeladmin.admin_site.name
-    return None, TemplateResponse(request, "admin/centers/note_action.html", context)
+    return None, TemplateResponse(request, "admin/portal/note_action.html", context)
 
 
 def facility_link(facility):

@@ -1,4 +1,4 @@
-"""Facilities, their availability and services, and the staleness dashboard."""
+"""The stewards' facility admin: listings with their staff, availability and services, and the staleness dashboard."""
 
 from django import forms
 from django.conf import settings
@@ -15,9 +15,11 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from simple_history.admin import SimpleHistoryAdmin
 
-from centers import stewardship
-from centers.admin.display import availability_badge, verified_badge
-from centers.admin.filters import (
+from centers.models import Availability, Facility
+from centers.vocabulary import VerifiedBy
+from portal import stewardship
+from portal.admin.display import availability_badge, verified_badge
+from portal.admin.filters import (
     AvailabilityAgeFilter,
     AvailabilityFilter,
     DemoFilter,
@@ -27,22 +29,7 @@ from centers.admin.filters import (
     StaffFilter,
     VerifiedFilter,
 )
-from centers.models import Availability, Facility, Insurer, Membership, Service
-from centers.vocabulary import VerifiedBy
-
-
-@admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["code", "label", "category"]
-    list_filter = ["category"]
-    search_fields = ["code", "label"]
-
-
-@admin.register(Insurer)
-class InsurerAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+from portal.models import Membership
 
 
 class MembershipInline(admin.TabularInline):
@@ -180,7 +167,7 @@ class FacilityAdmin(SimpleHistoryAdmin):
         if not facility.open_report_count:
             return "0"
         query = urlencode({"facility__id__exact": facility.pk, "status__exact": "open"})
-        url = f"{reverse('admin:centers_problemreport_changelist')}?{query}"
+        url = f"{reverse('admin:portal_problemreport_changelist')}?{query}"
         return format_html('<a href="{}">{}</a>', url, facility.open_report_count)
 
     # Actions
@@ -254,8 +241,8 @@ class FacilityAdmin(SimpleHistoryAdmin):
             "availability_outdated_url": listed_where(**{AvailabilityFilter.parameter_name: "outdated"}),
             "availability_never_url": listed_where(**{AvailabilityFilter.parameter_name: "never"}),
             "without_staff_url": listed_where(**{StaffFilter.parameter_name: "no"}),
-            "open_reports_url": f"{reverse('admin:centers_problemreport_changelist')}?status__exact=open",
-            "pending_changes_url": f"{reverse('admin:centers_pendingchange_changelist')}?status__exact=pending",
+            "open_reports_url": f"{reverse('admin:portal_problemreport_changelist')}?status__exact=open",
+            "pending_changes_url": f"{reverse('admin:portal_pendingchange_changelist')}?status__exact=pending",
         }
         return TemplateResponse(request, "admin/centers/staleness.html", context)
 

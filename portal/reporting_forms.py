@@ -6,7 +6,7 @@ import re
 
 from django import forms
 
-from centers.models import ClaimRequest, ProblemReport
+from portal.models import ClaimRequest, ProblemReport
 
 TOO_LONG = "Please shorten {} to %(limit_value)d characters or fewer. It has %(show_value)d."
 EMAIL_INVALID = "Please check the email address. It should look like name@example.com."

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from centers.admin import facility, review, staff  # noqa: F401  (importing registers the ModelAdmins)
+from portal.admin import facility, review, staff  # noqa: F401  (importing registers the ModelAdmins)
 
 admin.site.site_header = "Finder data stewardship"
 admin.site.site_title = "Finder admin"

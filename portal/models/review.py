@@ -53,6 +53,7 @@ class PendingChange(models.Model):
     objects = PendingChangeQuerySet.as_manager()
 
     class Meta:
+        db_table = "centers_pendingchange"  # created by the centers app before the portal app existed
         ordering = ["-submitted_at"]
 
     def __str__(self):
@@ -139,6 +140,7 @@ class ProblemReport(models.Model):
     objects = ProblemReportQuerySet.as_manager()
 
     class Meta:
+        db_table = "centers_problemreport"  # created by the centers app before the portal app existed
         ordering = ["-created_at"]
 
     def __str__(self):

@@ -15,10 +15,11 @@ from django.utils import dateformat, timezone
 from django.utils.text import capfirst
 
 from centers.importers import PHONE_RE, normalize_phone, normalize_url
-from centers.models import Availability, AvailabilityStatus, Facility, Invitation, PendingChange, Service
+from centers.models import Availability, AvailabilityStatus, Facility, Service
 from centers.models.availability import fresh_since
 from centers.taxonomy import ServiceCategory
 from centers.vocabulary import LevelOfCare
+from portal.models import Invitation, PendingChange
 
 # Changes to these go to a steward first: a wrong name, address or phone number sends a family
 # to the wrong place, and a wrong medication can send someone where they can't get it.

@@ -5,9 +5,9 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
 
-from centers import stewardship
 from centers.models.availability import fresh_since
 from centers.vocabulary import LevelOfCare, Source
+from portal import stewardship
 
 
 class LevelOfCareFilter(admin.SimpleListFilter):

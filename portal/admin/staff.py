@@ -5,11 +5,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.utils import timezone
 
-from centers import stewardship
-from centers.admin.display import badge
-from centers.admin.filters import InvitationStateFilter
-from centers.admin.review import ReadOnlyOnceDecided
-from centers.models import ClaimRequest, Invitation, Membership
+from portal import stewardship
+from portal.admin.display import badge
+from portal.admin.filters import InvitationStateFilter
+from portal.admin.review import ReadOnlyOnceDecided
+from portal.models import ClaimRequest, Invitation, Membership
 
 
 @admin.register(Membership)

@@ -51,6 +51,7 @@ class Membership(models.Model):
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
+        db_table = "centers_membership"  # created by the centers app before the portal app existed
         constraints = [models.UniqueConstraint(fields=["user", "facility"], name="membership_one_per_facility")]
 
     def __str__(self):
@@ -90,11 +91,14 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    class Meta:
+        db_table = "centers_invitation"  # created by the centers app before the portal app existed
+
     def __str__(self):
         return f"Invitation for {self.email} to {self.facility}"
 
     def get_absolute_url(self):
-        return reverse("centers:accept-invitation", kwargs={"token": self.token})
+        return reverse("portal:accept-invitation", kwargs={"token": self.token})
 
     @property
     def is_usable(self) -> bool:
@@ -143,6 +147,9 @@ class ClaimRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
 
+    class Meta:
+        db_table = "centers_claimrequest"  # created by the centers app before the portal app existed
+
     def __str__(self):
         return f"{self.name} claims {self.facility}"
 
@@ -181,6 +188,9 @@ class LoginSession(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_sessions")
     session_key = models.CharField(max_length=40, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "centers_loginsession"  # created by the centers app before the portal app existed
 
     def __str__(self):
         return f"{self.user} session from {self.created_at:%Y-%m-%d %H:%M}"

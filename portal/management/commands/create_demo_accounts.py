@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from centers.demo import create_demo_accounts
 from centers.models import Facility
+from portal.demo import create_demo_accounts
 
 
 class Command(BaseCommand):

@@ -1,0 +1,27 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from portal import reporting, views
+from portal.forms import StaffLoginForm
+
+app_name = "portal"
+urlpatterns = [
+    # The public, about one listing. Before the directory's detail route: "report" and "claim"
+    # would otherwise match its slug.
+    path("facility/<int:pk>/report/", reporting.report_problem, name="report"),
+    path("facility/<int:pk>/claim/", reporting.claim_listing, name="claim"),
+    # Admissions staff
+    path(
+        "staff/login/",
+        auth_views.LoginView.as_view(authentication_form=StaffLoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("staff/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("staff/invitation/<str:token>/", views.accept_invitation, name="accept-invitation"),
+    path("staff/", views.home, name="home"),
+    path("staff/facility/<int:pk>/", views.facility, name="facility"),
+    path("staff/facility/<int:pk>/availability/", views.set_availability, name="set-availability"),
+    path("staff/facility/<int:pk>/edit/", views.edit_listing, name="edit-listing"),
+    path("staff/facility/<int:pk>/verify/", views.verify_listing, name="verify-listing"),
+    path("staff/facility/<int:pk>/reports/<int:report_pk>/resolve/", views.resolve_report, name="resolve-report"),
+]
