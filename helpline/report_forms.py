@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from centers.models import Facility
 from centers.reporting_forms import TOO_LONG, MultilineField
-from centers.vocabulary import LevelOfCare, Payment
+from centers.vocabulary import LEVEL_OF_CARE_LABEL, LevelOfCare, Payment
 from helpline.models import Referral
 
 # Matching by name can find hundreds ("recovery"); a select longer than this is no help on a call.
@@ -191,7 +191,7 @@ class PeriodForm(forms.Form):
 
 class GapFilterForm(PeriodForm):
     level = forms.ChoiceField(
-        label="Type of care",
+        label=LEVEL_OF_CARE_LABEL,
         choices=[("", "Any search"), *LevelOfCare.choices],
         required=False,
         error_messages={"invalid_choice": "Please choose one of the types of care listed."},
