@@ -7,4 +7,4 @@ class CentersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from centers import signals  # noqa: F401
+        from centers import checks, signals  # noqa: F401

@@ -30,10 +30,11 @@ DEMO_ACCOUNTS = {
 }
 DEMO_ADMISSIONS_NEAR = "30303"  # downtown Atlanta
 
+MILITARY_INSURER = "TRICARE"  # every facility taking military insurance names it
 INSURERS = [
     "Aetna", "Ambetter", "Anthem Blue Cross", "Blue Cross Blue Shield", "Cigna", "Humana",
     "Kaiser Permanente", "Magellan Health", "Molina Healthcare", "Optum", "Oscar Health",
-    "TRICARE", "UnitedHealthcare", "WellCare", "Highmark", "CareSource",
+    MILITARY_INSURER, "UnitedHealthcare", "WellCare", "Highmark", "CareSource",
 ]  # fmt: skip
 
 NAME_FIRST = [
@@ -99,7 +100,7 @@ def build_facilities(count: int, seed: int = 2015) -> list[tuple[Facility, set[s
         name = f"{rng.choice(NAME_FIRST)} {rng.choice(NAME_SECOND)} {rng.choice(NAME_KIND)}"
         insurers = rng.sample(INSURERS, rng.randrange(0, 7)) if "PI" in codes else []
         if "MI" in codes:
-            insurers.append("TRICARE")
+            insurers.append(MILITARY_INSURER)
         verified_days = rng.random() * 240
         facility = Facility(
             name=name,

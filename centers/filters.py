@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 
 from centers import geo
 from centers.models import Insurer
-from centers.vocabulary import Language, LevelOfCare, Medication, Payment, Population
+from centers.vocabulary import LEVEL_OF_CARE_LABEL, Language, LevelOfCare, Medication, Payment, Population
 
 RADIUS_CHOICES = [
     ("5", "5 miles"),
@@ -76,7 +76,7 @@ class FacilityFilter(django_filters.FilterSet):
         help_text="How far you can travel.",
     )
     level = django_filters.MultipleChoiceFilter(
-        label="Type of care",
+        label=LEVEL_OF_CARE_LABEL,
         choices=LevelOfCare.choices,
         method="filter_level",
         widget=forms.CheckboxSelectMultiple,

@@ -1,54 +1,103 @@
 """One bit per search choice, stored on each facility, so a search filter reads a column instead of
 running a subquery per candidate row (the difference between 20,000 and 100,000 facilities).
 
-``Facility.search_flags`` is derived from the facility's services and kept in step by
-``centers.signals`` (any change through the ORM) and by the bulk writers (importer, demo data).
+Each choice declares its bit next to its codes in ``centers.vocabulary``; nothing here depends on
+declaration order, so adding a choice never moves a stored bit. ``Facility.search_flags`` is derived
+from the facility's services and kept in step by ``centers.signals`` (any change through the ORM)
+and by the bulk writers (importer, demo data). ``manage.py refresh_search_flags`` recomputes it and
+the ``centers.E001`` system check (``manage.py check --database default``) fails when it drifts.
+
+Cards read the same definition as filters: ``offered(kind, codes)`` is the choices whose bits
+``flags_for(codes)`` sets.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
+
+from django.core.exceptions import ImproperlyConfigured
 
 from centers.taxonomy import ServiceCategory, category_and_label
 from centers.vocabulary import (
-    LANGUAGE_CODES,
-    TELEHEALTH_CODES,
+    LANGUAGE_SEARCH,
+    LEVEL_OF_CARE_SEARCH,
+    MEDICATION_SEARCH,
+    ON_MEDICATION_SEARCH,
+    PAYMENT_SEARCH,
+    POPULATION_SEARCH,
+    TELEHEALTH_SEARCH,
     Language,
-    LevelOfCare,
-    Medication,
-    Payment,
-    Population,
+    SearchBit,
 )
 
-ON_MEDICATION_CODES = ("MOA",)
-NAMED_LANGUAGE_CODES = frozenset(code for codes in LANGUAGE_CODES.values() for code in codes)
+BIT_LIMIT = 63  # search_flags is a signed 64-bit column
 
-# (filter, choice) -> the service codes that mean it. Append only: the bit of a choice is its position.
-CHOICE_CODES: dict[tuple[str, str], tuple[str, ...]] = {
-    **{("level", level.value): level.codes for level in LevelOfCare},
-    **{("medication", medication.value): medication.codes for medication in Medication},
-    **{("payment", payment.value): payment.codes for payment in Payment},
-    **{("population", group.value): group.codes for group in Population},
-    **{("language", language.value): codes for language, codes in LANGUAGE_CODES.items()},
-    ("language", Language.OTHER.value): (),  # any language code but Spanish and ASL; see flags_for()
-    ("telehealth", "yes"): TELEHEALTH_CODES,
-    ("on-medication", "yes"): ON_MEDICATION_CODES,
-}
-BITS = {choice: 1 << position for position, choice in enumerate(CHOICE_CODES)}
-assert len(BITS) < 63, "search_flags is a signed 64-bit column"
+# (filter, choice, declaration): every search choice. The filter names are the first argument of mask().
+DECLARED: list[tuple[str, str, SearchBit]] = [
+    *(("level", choice, declared) for choice, declared in LEVEL_OF_CARE_SEARCH.items()),
+    *(("medication", choice, declared) for choice, declared in MEDICATION_SEARCH.items()),
+    *(("payment", choice, declared) for choice, declared in PAYMENT_SEARCH.items()),
+    *(("population", choice, declared) for choice, declared in POPULATION_SEARCH.items()),
+    *(("language", choice, declared) for choice, declared in LANGUAGE_SEARCH.items()),
+    ("telehealth", "yes", TELEHEALTH_SEARCH),
+    ("on-medication", "yes", ON_MEDICATION_SEARCH),
+]
+
+
+def bits_from(declared: Iterable[tuple[str, str, SearchBit]]) -> dict[tuple[str, str], int]:
+    """{(filter, choice value): bit mask} from the declared bit numbers; refuses a reused or out-of-range number."""
+    bits: dict[tuple[str, str], int] = {}
+    owners: dict[int, tuple[str, str]] = {}
+    for kind, choice, declaration in declared:
+        key, bit = (kind, str(choice)), declaration.bit
+        if not 0 <= bit < BIT_LIMIT:
+            raise ImproperlyConfigured(f"Search choice {key} has bit {bit}; bits are 0 to {BIT_LIMIT - 1}.")
+        if bit in owners:
+            raise ImproperlyConfigured(f"Search choices {owners[bit]} and {key} share bit {bit}.")
+        owners[bit] = key
+        bits[key] = 1 << bit
+    return bits
+
+
+BITS = bits_from(DECLARED)
+CHOICES: dict[str, list[str]] = {}  # filter -> its choices (enum members, or "yes"), in display order
+for _kind, _choice, _ in DECLARED:
+    CHOICES.setdefault(_kind, []).append(_choice)
+NAMED_LANGUAGE_CODES = frozenset(code for declared in LANGUAGE_SEARCH.values() for code in declared.codes)
+# code -> the bits it sets by itself; "another language" is the one rule beyond codes (is_other_language).
+CODE_BITS: dict[str, int] = {}
+for _kind, _choice, _declared in DECLARED:
+    for _code in _declared.codes:
+        CODE_BITS[_code] = CODE_BITS.get(_code, 0) | BITS[_kind, str(_choice)]
+OTHER_LANGUAGE_BIT = BITS["language", Language.OTHER.value]
+
+
+def next_free_bit() -> int:
+    """The bit number a new search choice should declare."""
+    return max(mask.bit_length() for mask in BITS.values())
+
+
+@cache
+def is_other_language(code: str) -> bool:
+    """A language code other than Spanish and ASL (SAMHSA's F and N codes), by the taxonomy."""
+    return code not in NAMED_LANGUAGE_CODES and category_and_label(code)[0] == ServiceCategory.LANGUAGE
 
 
 def flags_for(codes: Iterable[str]) -> int:
     """The search bits of a facility offering these service codes."""
-    codes = set(codes)
     flags = 0
-    for choice, choice_codes in CHOICE_CODES.items():
-        if codes.intersection(choice_codes):
-            flags |= BITS[choice]
-    other_languages = codes - NAMED_LANGUAGE_CODES
-    if any(category_and_label(code)[0] == ServiceCategory.LANGUAGE for code in other_languages):
-        flags |= BITS["language", Language.OTHER.value]
+    for code in codes:
+        flags |= CODE_BITS.get(code, 0)
+        if is_other_language(code):
+            flags |= OTHER_LANGUAGE_BIT
     return flags
+
+
+def offered(kind: str, codes: Iterable[str]) -> list[str]:
+    """The choices of one filter that these codes offer, in display order: what a card shows for the filter."""
+    flags = flags_for(codes)
+    return [choice for choice in CHOICES[kind] if flags & BITS[kind, str(choice)]]
 
 
 def mask(kind: str, choices: Iterable[str]) -> int:

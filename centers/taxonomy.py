@@ -1,7 +1,9 @@
-"""Every SAMHSA service code Finder knows, with the category it belongs to.
+"""Every SAMHSA service code Finder knows, with the category it belongs to and its plain label.
 
+This is the one home of SAMHSA codes and their labels: ``centers.vocabulary`` builds the search
+choices on these codes and takes a label from here (``label_of``) rather than writing it again.
 Codes come from SAMHSA's treatment-locator legend (the column headers of the FindTreatment.gov
-export). Codes not listed here are still imported and kept (see ``category_for_unknown_code``).
+export). Codes not listed here are still imported and kept (see ``category_and_label``).
 """
 
 from django.db import models
@@ -27,9 +29,14 @@ class ServiceCategory(models.TextChoices):
 
 C = ServiceCategory
 
+# Words two codes share (in different categories), written once.
+SUBSTANCE_USE_TREATMENT = "Substance use treatment"
+YOUNG_ADULTS = "Young adults"
+INDIAN_HEALTH_FUNDS = "IHS, tribal or urban Indian health funds"
+
 # code: (category, label). Labels are in plain words; a few SAMHSA labels were reworded.
 KNOWN_SERVICES: dict[str, tuple[str, str]] = {
-    "SA": (C.TYPE_OF_CARE, "Substance use treatment"),
+    "SA": (C.TYPE_OF_CARE, SUBSTANCE_USE_TREATMENT),
     "DT": (C.TYPE_OF_CARE, "Detox (withdrawal management)"),
     "HH": (C.TYPE_OF_CARE, "Transitional housing or halfway house"),
     "SUMH": (C.TYPE_OF_CARE, "Treatment for substance use and mental health together"),
@@ -88,18 +95,18 @@ KNOWN_SERVICES: dict[str, tuple[str, str]] = {
     "MI": (C.PAYMENT, "Military insurance (such as TRICARE)"),
     "SI": (C.PAYMENT, "State-financed health insurance other than Medicaid"),
     "SF": (C.PAYMENT, "Cash or self-payment"),
-    "ITU": (C.PAYMENT, "IHS, tribal or urban Indian health funds"),
-    "IHS": (C.PAYMENT, "IHS, tribal or urban Indian health funds"),
+    "ITU": (C.PAYMENT, INDIAN_HEALTH_FUNDS),
+    "IHS": (C.PAYMENT, INDIAN_HEALTH_FUNDS),
     "NP": (C.PAYMENT, "Free treatment (no payment accepted)"),
     "ATR": (C.PAYMENT, "Access to Recovery (ATR) voucher"),
     "SS": (C.PAYMENT_ASSISTANCE, "Sliding fee scale (cost based on income)"),
     "PA": (C.PAYMENT_ASSISTANCE, "Payment assistance (ask the facility)"),
     "ADLT": (C.AGE, "Adults"),
     "CHLD": (C.AGE, "Children and youth under 18"),
-    "YAD": (C.AGE, "Young adults"),
+    "YAD": (C.AGE, YOUNG_ADULTS),
     "SNR": (C.AGE, "Seniors"),
     "AD": (C.SPECIAL_PROGRAMS, "Adolescents"),
-    "TAY": (C.SPECIAL_PROGRAMS, "Young adults"),
+    "TAY": (C.SPECIAL_PROGRAMS, YOUNG_ADULTS),
     "SE": (C.SPECIAL_PROGRAMS, "Seniors or older adults"),
     "WN": (C.SPECIAL_PROGRAMS, "Adult women"),
     "PW": (C.SPECIAL_PROGRAMS, "Pregnant or postpartum women"),
@@ -124,7 +131,7 @@ KNOWN_SERVICES: dict[str, tuple[str, str]] = {
     "STAG": (C.LICENSE, "State substance use treatment agency"),
     "STMH": (C.LICENSE, "State mental health department"),
     "STDH": (C.LICENSE, "State department of health"),
-    "SAF": (C.PRIMARY_FOCUS, "Substance use treatment"),
+    "SAF": (C.PRIMARY_FOCUS, SUBSTANCE_USE_TREATMENT),
     "MHF": (C.PRIMARY_FOCUS, "Mental health treatment"),
     "MHSAF": (C.PRIMARY_FOCUS, "Mental health and substance use treatment"),
     "GHF": (C.PRIMARY_FOCUS, "General health services"),
@@ -141,3 +148,8 @@ def category_and_label(code: str) -> tuple[str, str]:
         kind = "Native American language" if code[0] == "N" else "Another language"
         return C.LANGUAGE, f"{kind} (SAMHSA code {code}; call to ask which)"
     return C.OTHER, f"Service code {code}"
+
+
+def label_of(code: str) -> str:
+    """The plain label of a known code, for a search choice that means the same thing in the same words."""
+    return KNOWN_SERVICES[code][1]

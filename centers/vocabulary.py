@@ -1,26 +1,43 @@
-"""The search vocabulary: what families pick from, and the SAMHSA codes each choice means.
+"""The search vocabulary: what families pick from, the SAMHSA codes each choice means, and its search bit.
 
 ``LevelOfCare`` is the one home of the level-of-care words. Filters, badges, the importer, the demo
-data and the guide pages all read it from here.
+data and the guide pages all read it from here. The codes and their labels belong to
+``centers.taxonomy``; a choice that means exactly one code takes that code's label from there.
+``centers.search_flags`` turns the declarations below into the bits stored on each facility.
 """
 
+from typing import NamedTuple
+
 from django.db import models
+
+from centers.taxonomy import ServiceCategory, label_of
+
+
+class SearchBit(NamedTuple):
+    """A search choice's bit in ``Facility.search_flags`` and the SAMHSA codes that mean it.
+
+    The bit number is stored in every facility row: never change or reuse one. A new choice takes
+    the next unused number (``search_flags.next_free_bit()``); tests/test_search_flags.py keeps a snapshot.
+    """
+
+    bit: int
+    codes: tuple[str, ...]
 
 
 class LevelOfCare(models.TextChoices):
     MEDICAL_DETOX = "medical-detox", "Medical detox"
-    OUTPATIENT_DETOX = "outpatient-detox", "Outpatient detox"
-    HOSPITAL_INPATIENT = "hospital-inpatient", "Hospital inpatient"
+    OUTPATIENT_DETOX = "outpatient-detox", label_of("OD")
+    HOSPITAL_INPATIENT = "hospital-inpatient", label_of("HI")
     RESIDENTIAL_SHORT_TERM = "residential-short-term", "Residential, short-term"
     RESIDENTIAL_LONG_TERM = "residential-long-term", "Residential, long-term"
-    PARTIAL_HOSPITALIZATION = "partial-hospitalization", "Partial hospitalization (day treatment)"
+    PARTIAL_HOSPITALIZATION = "partial-hospitalization", label_of("PH")
     INTENSIVE_OUTPATIENT = "intensive-outpatient", "Intensive outpatient (IOP)"
-    OUTPATIENT = "outpatient", "Outpatient"
+    OUTPATIENT = "outpatient", label_of("OP")
     OPIOID_TREATMENT_PROGRAM = "opioid-treatment-program", "Opioid treatment program (methadone clinic)"
 
     @property
     def codes(self) -> tuple[str, ...]:
-        return LEVEL_OF_CARE_CODES[self]
+        return LEVEL_OF_CARE_SEARCH[self].codes
 
     @property
     def description(self) -> str:
@@ -31,18 +48,22 @@ class LevelOfCare(models.TextChoices):
         return LEVEL_OF_CARE_SHORT_LABELS.get(self, self.label)
 
 
-LEVEL_OF_CARE_CODES = {
-    LevelOfCare.MEDICAL_DETOX: ("HID", "RD"),
-    LevelOfCare.OUTPATIENT_DETOX: ("OD",),
-    LevelOfCare.HOSPITAL_INPATIENT: ("HI", "HIT"),
-    LevelOfCare.RESIDENTIAL_SHORT_TERM: ("RS",),
-    LevelOfCare.RESIDENTIAL_LONG_TERM: ("RL",),
-    LevelOfCare.PARTIAL_HOSPITALIZATION: ("ODT", "PH"),
-    LevelOfCare.INTENSIVE_OUTPATIENT: ("OIT",),
-    LevelOfCare.OUTPATIENT: ("ORT", "OP"),
+# What families call a level of care: the label of every field that asks for one.
+LEVEL_OF_CARE_LABEL = ServiceCategory.TYPE_OF_CARE.label
+
+# A new level takes the next free bit (search_flags.next_free_bit()), not 9: no stored bit may move.
+LEVEL_OF_CARE_SEARCH = {
+    LevelOfCare.MEDICAL_DETOX: SearchBit(0, ("HID", "RD")),
+    LevelOfCare.OUTPATIENT_DETOX: SearchBit(1, ("OD",)),
+    LevelOfCare.HOSPITAL_INPATIENT: SearchBit(2, ("HI", "HIT")),
+    LevelOfCare.RESIDENTIAL_SHORT_TERM: SearchBit(3, ("RS",)),
+    LevelOfCare.RESIDENTIAL_LONG_TERM: SearchBit(4, ("RL",)),
+    LevelOfCare.PARTIAL_HOSPITALIZATION: SearchBit(5, ("ODT", "PH")),
+    LevelOfCare.INTENSIVE_OUTPATIENT: SearchBit(6, ("OIT",)),
+    LevelOfCare.OUTPATIENT: SearchBit(7, ("ORT", "OP")),
     # Methadone for opioid addiction may only be given in a certified program, so any methadone
     # maintenance code means the facility is one.
-    LevelOfCare.OPIOID_TREATMENT_PROGRAM: ("OTP", "OTPA", "MM", "MMW"),
+    LevelOfCare.OPIOID_TREATMENT_PROGRAM: SearchBit(8, ("OTP", "OTPA", "MM", "MMW")),
 }
 
 LEVEL_OF_CARE_SHORT_LABELS = {
@@ -85,32 +106,32 @@ LEVEL_OF_CARE_DESCRIPTIONS = {
 
 class Medication(models.TextChoices):
     BUPRENORPHINE = "buprenorphine", "Buprenorphine (Suboxone and others)"
-    METHADONE = "methadone", "Methadone"
+    METHADONE = "methadone", label_of("METH")
     NALTREXONE = "naltrexone", "Naltrexone (Vivitrol and others)"
 
     @property
     def codes(self) -> tuple[str, ...]:
-        return MEDICATION_CODES[self]
+        return MEDICATION_SEARCH[self].codes
 
     @property
     def short_label(self) -> str:
         return self.label.split(" (")[0]
 
 
-MEDICATION_CODES = {
-    Medication.BUPRENORPHINE: ("BU", "BUM", "BMW", "DB"),
-    Medication.METHADONE: ("METH", "MU", "MM", "MMW", "DM"),
-    Medication.NALTREXONE: ("NU", "VTRL", "NXN"),
+MEDICATION_SEARCH = {
+    Medication.BUPRENORPHINE: SearchBit(9, ("BU", "BUM", "BMW", "DB")),
+    Medication.METHADONE: SearchBit(10, ("METH", "MU", "MM", "MMW", "DM")),
+    Medication.NALTREXONE: SearchBit(11, ("NU", "VTRL", "NXN")),
 }
 
 
 class Payment(models.TextChoices):
-    MEDICAID = "medicaid", "Medicaid"
-    MEDICARE = "medicare", "Medicare"
-    PRIVATE_INSURANCE = "private-insurance", "Private health insurance"
+    MEDICAID = "medicaid", label_of("MD")
+    MEDICARE = "medicare", label_of("MC")
+    PRIVATE_INSURANCE = "private-insurance", label_of("PI")
     MILITARY = "military", "Military insurance (TRICARE)"
     STATE_FINANCED = "state-financed", "State-financed insurance"
-    IHS_TRIBAL = "ihs-tribal", "IHS, tribal or urban Indian health funds"
+    IHS_TRIBAL = "ihs-tribal", label_of("ITU")
     SELF_PAY = "self-pay", "Cash or self-pay"
     SLIDING_SCALE = "sliding-scale", "Sliding fee scale (based on income)"
     FREE = "free", "Free treatment"
@@ -118,64 +139,71 @@ class Payment(models.TextChoices):
 
     @property
     def codes(self) -> tuple[str, ...]:
-        return PAYMENT_CODES[self]
+        return PAYMENT_SEARCH[self].codes
 
 
-PAYMENT_CODES = {
-    Payment.MEDICAID: ("MD",),
-    Payment.MEDICARE: ("MC",),
-    Payment.PRIVATE_INSURANCE: ("PI",),
-    Payment.MILITARY: ("MI",),
-    Payment.STATE_FINANCED: ("SI",),
-    Payment.IHS_TRIBAL: ("ITU", "IHS"),
-    Payment.SELF_PAY: ("SF",),
-    Payment.SLIDING_SCALE: ("SS",),
-    Payment.FREE: ("NP",),
-    Payment.PAYMENT_ASSISTANCE: ("PA",),
+PAYMENT_SEARCH = {
+    Payment.MEDICAID: SearchBit(12, ("MD",)),
+    Payment.MEDICARE: SearchBit(13, ("MC",)),
+    Payment.PRIVATE_INSURANCE: SearchBit(14, ("PI",)),
+    Payment.MILITARY: SearchBit(15, ("MI",)),
+    Payment.STATE_FINANCED: SearchBit(16, ("SI",)),
+    Payment.IHS_TRIBAL: SearchBit(17, ("ITU", "IHS")),
+    Payment.SELF_PAY: SearchBit(18, ("SF",)),
+    Payment.SLIDING_SCALE: SearchBit(19, ("SS",)),
+    Payment.FREE: SearchBit(20, ("NP",)),
+    Payment.PAYMENT_ASSISTANCE: SearchBit(21, ("PA",)),
 }
 
 
 class Population(models.TextChoices):
     ADOLESCENTS = "adolescents", "Teens (adolescents)"
-    YOUNG_ADULTS = "young-adults", "Young adults"
-    ADULT_WOMEN = "women", "Women"
-    PREGNANT = "pregnant", "Pregnant or postpartum women"
-    ADULT_MEN = "men", "Men"
-    SENIORS = "seniors", "Seniors"
-    VETERANS = "veterans", "Veterans"
+    YOUNG_ADULTS = "young-adults", label_of("YAD")
+    ADULT_WOMEN = "women", label_of("FEM")  # the gender code's word
+    PREGNANT = "pregnant", label_of("PW")
+    ADULT_MEN = "men", label_of("MALE")  # the gender code's word
+    SENIORS = "seniors", label_of("SNR")
+    VETERANS = "veterans", label_of("VET")
     MILITARY = "military", "Active duty military and families"
     LGBTQ = "lgbtq", "LGBTQ+ people"
     CRIMINAL_JUSTICE = "criminal-justice", "People involved with the courts"
-    TRAUMA = "trauma", "People who have experienced trauma"
+    TRAUMA = "trauma", label_of("TRMA")
 
     @property
     def codes(self) -> tuple[str, ...]:
-        return POPULATION_CODES[self]
+        return POPULATION_SEARCH[self].codes
 
 
-POPULATION_CODES = {
-    Population.ADOLESCENTS: ("AD", "CHLD"),
-    Population.YOUNG_ADULTS: ("TAY", "YAD"),
-    Population.ADULT_WOMEN: ("WN",),
-    Population.PREGNANT: ("PW",),
-    Population.ADULT_MEN: ("MN",),
-    Population.SENIORS: ("SE", "SNR"),
-    Population.VETERANS: ("VET",),
-    Population.MILITARY: ("ADM", "MF"),
-    Population.LGBTQ: ("GL",),
-    Population.CRIMINAL_JUSTICE: ("CJ",),
-    Population.TRAUMA: ("TRMA", "XA", "DV"),
+POPULATION_SEARCH = {
+    Population.ADOLESCENTS: SearchBit(22, ("AD", "CHLD")),
+    Population.YOUNG_ADULTS: SearchBit(23, ("TAY", "YAD")),
+    Population.ADULT_WOMEN: SearchBit(24, ("WN",)),
+    Population.PREGNANT: SearchBit(25, ("PW",)),
+    Population.ADULT_MEN: SearchBit(26, ("MN",)),
+    Population.SENIORS: SearchBit(27, ("SE", "SNR")),
+    Population.VETERANS: SearchBit(28, ("VET",)),
+    Population.MILITARY: SearchBit(29, ("ADM", "MF")),
+    Population.LGBTQ: SearchBit(30, ("GL",)),
+    Population.CRIMINAL_JUSTICE: SearchBit(31, ("CJ",)),
+    Population.TRAUMA: SearchBit(32, ("TRMA", "XA", "DV")),
 }
 
 
 class Language(models.TextChoices):
-    SPANISH = "spanish", "Spanish"
+    SPANISH = "spanish", label_of("SP")
     DEAF = "deaf", "Deaf and hard of hearing (ASL)"
     OTHER = "other", "Another language (call to ask which)"
 
 
-LANGUAGE_CODES = {Language.SPANISH: ("SP",), Language.DEAF: ("AH",)}
-TELEHEALTH_CODES = ("TELE",)
+LANGUAGE_SEARCH = {
+    Language.SPANISH: SearchBit(33, ("SP",)),
+    Language.DEAF: SearchBit(34, ("AH",)),
+    # Any language code but those above: SAMHSA's F and N codes (see search_flags.other_languages).
+    Language.OTHER: SearchBit(35, ()),
+}
+# Yes/no filters.
+TELEHEALTH_SEARCH = SearchBit(36, ("TELE",))
+ON_MEDICATION_SEARCH = SearchBit(37, ("MOA",))  # already taking methadone or buprenorphine: can keep taking it
 
 
 class FacilityType(models.TextChoices):
@@ -187,12 +215,12 @@ class FacilityType(models.TextChoices):
 class Operator(models.TextChoices):
     PRIVATE_FOR_PROFIT = "private-for-profit", "Private for-profit"
     NON_PROFIT = "non-profit", "Private non-profit"
-    LOCAL_GOVERNMENT = "local-government", "Local, county or community government"
-    STATE_GOVERNMENT = "state-government", "State government"
-    TRIBAL_GOVERNMENT = "tribal-government", "Tribal government"
-    VETERANS_AFFAIRS = "veterans-affairs", "Department of Veterans Affairs"
-    INDIAN_HEALTH_SERVICE = "indian-health-service", "Indian Health Service"
-    DEFENSE = "defense", "Department of Defense"
+    LOCAL_GOVERNMENT = "local-government", label_of("LCCG")
+    STATE_GOVERNMENT = "state-government", label_of("STG")
+    TRIBAL_GOVERNMENT = "tribal-government", label_of("TBG")
+    VETERANS_AFFAIRS = "veterans-affairs", label_of("VAMC")
+    INDIAN_HEALTH_SERVICE = "indian-health-service", label_of("IH")
+    DEFENSE = "defense", label_of("DDF")
 
 
 # In priority order: a VA clinic is also "federal"; the most specific code wins.

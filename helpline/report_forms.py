@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from centers.models import Facility
-from centers.vocabulary import LevelOfCare, Payment
+from centers.vocabulary import LEVEL_OF_CARE_LABEL, LevelOfCare, Payment
 from helpline.models import Referral
 from portal.reporting_forms import TOO_LONG, MultilineField
 
@@ -191,7 +191,7 @@ class PeriodForm(forms.Form):
 
 class GapFilterForm(PeriodForm):
     level = forms.ChoiceField(
-        label="Type of care",
+        label=LEVEL_OF_CARE_LABEL,
         choices=[("", "Any search"), *LevelOfCare.choices],
         required=False,
         error_messages={"invalid_choice": "Please choose one of the types of care listed."},

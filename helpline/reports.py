@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from centers.geo import STATE_NAMES
-from centers.vocabulary import LevelOfCare
+from centers.vocabulary import LEVEL_OF_CARE_LABEL, LevelOfCare
 from helpline.access import (
     helpline_worker_required,
     is_supervisor,
@@ -171,7 +171,7 @@ def referral_tables(form: PeriodForm) -> list[ReportTable]:
         ReportTable(
             "by-level",
             "Referrals by type of care sought",
-            "Type of care",
+            LEVEL_OF_CARE_LABEL,
             _rows(referrals.count_by("level_sought"), "level_sought", level_label),
         ),
         ReportTable(
@@ -180,7 +180,7 @@ def referral_tables(form: PeriodForm) -> list[ReportTable]:
         ReportTable(
             "full-by-level",
             "Facility full, by type of care sought",
-            "Type of care",
+            LEVEL_OF_CARE_LABEL,
             _rows(full.count_by("level_sought"), "level_sought", level_label),
         ),
         ReportTable(

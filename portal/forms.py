@@ -18,7 +18,7 @@ from centers.importers import PHONE_RE, normalize_phone, normalize_url
 from centers.models import Availability, AvailabilityStatus, Facility, Service
 from centers.models.availability import fresh_since
 from centers.taxonomy import ServiceCategory
-from centers.vocabulary import LevelOfCare
+from centers.vocabulary import LEVEL_OF_CARE_LABEL, LevelOfCare
 from portal.models import Invitation, PendingChange
 
 # Changes to these go to a steward first: a wrong name, address or phone number sends a family
@@ -63,7 +63,9 @@ class AvailabilityForm(forms.Form):
     """One tap (a status, or "still accurate") or the optional details for one level of care."""
 
     level = forms.ChoiceField(
-        label="Type of care", choices=LevelOfCare.choices, error_messages={"invalid_choice": "Choose a type of care."}
+        label=LEVEL_OF_CARE_LABEL,
+        choices=LevelOfCare.choices,
+        error_messages={"invalid_choice": "Choose a type of care."},
     )
     status = forms.ChoiceField(
         label="Can you take a new patient?",

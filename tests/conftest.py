@@ -131,6 +131,23 @@ def _postgres_when_required(django_db_setup, django_db_blocker):
         assert connection.vendor == "postgresql", f"expected PostgreSQL, got {connection.vendor}"
 
 
+@pytest.fixture(autouse=True)
+def search_flags_stay_in_step(request):
+    """Every test that writes facilities ends with the centers.E001 system check passing: no write path may
+    leave stored search flags out of step with services. (Transactional tests are left out: their data
+    is flushed, not rolled back, and other threads may still be writing.)"""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction"))
+    if transactional or (marker is None and "db" not in request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("db")  # so this check runs before the test's transaction is rolled back
+    yield
+    from centers.checks import check_search_flags
+
+    assert [error.msg for error in check_search_flags(databases=["default"])] == []
+
+
 # People. Passwords are all PASSWORD; log in with client.force_login(user) unless testing login.
 PASSWORD = "correct horse battery staple"
 

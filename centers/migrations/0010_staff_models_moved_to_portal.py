@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
 
     dependencies = [
-        ('centers', '0005_fill_search_flags'),
+        ('centers', '0006_stable_search_flag_bits'),
         ('portal', '0001_move_staff_models_from_centers'),
     ]
 

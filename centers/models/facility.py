@@ -16,7 +16,6 @@ from simple_history.models import HistoricalRecords
 from centers import geo, search_flags
 from centers.taxonomy import ServiceCategory, category_and_label
 from centers.vocabulary import (
-    LANGUAGE_CODES,
     FacilityType,
     Language,
     LevelOfCare,
@@ -92,15 +91,26 @@ class FacilityQuerySet(models.QuerySet):
     def with_telehealth(self):
         return self.with_search_flags(search_flags.mask("telehealth", ["yes"]))
 
+    def search_flags_drift(self) -> dict[int, int]:
+        """{pk: correct search_flags} for those of these facilities whose stored bits disagree with their services.
+
+        One pass over the service links and one over the facilities, whatever the count (the system
+        check and refresh_search_flags run it over the whole table).
+        """
+        codes: dict[int, set[str]] = {}
+        links = Facility.services.through.objects.filter(facility__in=self.values("pk"))
+        for facility_id, code in links.values_list("facility_id", "service_id").iterator(chunk_size=10_000):
+            codes.setdefault(facility_id, set()).add(code)
+        drift = {}
+        for pk, stored in self.values_list("pk", "search_flags").iterator(chunk_size=10_000):
+            wanted = search_flags.flags_for(codes.get(pk, ()))
+            if stored != wanted:
+                drift[pk] = wanted
+        return drift
+
     def refresh_search_flags(self) -> int:
         """Recompute search_flags from the services of these facilities; returns how many changed."""
-        codes: dict[int, set[str]] = {pk: set() for pk in self.values_list("pk", flat=True)}
-        links = Facility.services.through.objects.filter(facility_id__in=list(codes))
-        for facility_id, code in links.values_list("facility_id", "service_id"):
-            codes[facility_id].add(code)
-        current = dict(Facility.objects.filter(pk__in=list(codes)).values_list("pk", "search_flags"))
-        wanted = {pk: search_flags.flags_for(facility_codes) for pk, facility_codes in codes.items()}
-        changed = [Facility(pk=pk, search_flags=flags) for pk, flags in wanted.items() if current[pk] != flags]
+        changed = [Facility(pk=pk, search_flags=flags) for pk, flags in self.search_flags_drift().items()]
         Facility.objects.bulk_update(changed, ["search_flags"], batch_size=500)
         return len(changed)
 
@@ -319,42 +329,44 @@ class Facility(models.Model):
 
     # Reading services. Each reads self.services.all(): prefetch it when listing facilities.
 
+    # What a card shows for each search filter goes through search_flags.offered(), the definition the
+    # filters' bits come from, so a card never claims what the filter would not find (or the reverse).
+
     def service_codes(self) -> set[str]:
         return {service.code for service in self.services.all()}
 
     @property
     def levels_of_care(self) -> list[LevelOfCare]:
-        codes = self.service_codes()
-        return [level for level in LevelOfCare if codes.intersection(level.codes)]
+        return search_flags.offered("level", self.service_codes())
 
     @property
     def medications(self) -> list[Medication]:
-        codes = self.service_codes()
-        return [med for med in Medication if codes.intersection(med.codes)]
+        return search_flags.offered("medication", self.service_codes())
 
     @property
     def payments(self) -> list[Payment]:
-        codes = self.service_codes()
-        return [payment for payment in Payment if codes.intersection(payment.codes)]
+        return search_flags.offered("payment", self.service_codes())
 
     @property
     def populations(self) -> list[Population]:
-        codes = self.service_codes()
-        return [group for group in Population if codes.intersection(group.codes)]
+        return search_flags.offered("population", self.service_codes())
 
     @property
     def languages(self) -> list[Language]:
         """Spanish, ASL, and "another language" for any other language code (SAMHSA's F and N codes)."""
-        named = {code for language_codes in LANGUAGE_CODES.values() for code in language_codes}
-        codes = self.service_codes()
-        found = [language for language, language_codes in LANGUAGE_CODES.items() if codes.intersection(language_codes)]
-        if any(s.category == ServiceCategory.LANGUAGE and s.code not in named for s in self.services.all()):
-            found.append(Language.OTHER)
-        return found
+        return search_flags.offered("language", self.service_codes())
 
     @property
     def takes_patients_on_medication(self) -> bool:
-        return bool(self.service_codes().intersection(search_flags.ON_MEDICATION_CODES))
+        return bool(search_flags.offered("on-medication", self.service_codes()))
+
+    def refresh_search_flags(self) -> None:
+        """Store the search bits of this facility's services, here and in the database (two queries)."""
+        links = Facility.services.through.objects.filter(facility_id=self.pk)
+        self.search_flags = search_flags.flags_for(links.values_list("service_id", flat=True))
+        Facility.objects.filter(pk=self.pk).exclude(search_flags=self.search_flags).update(
+            search_flags=self.search_flags
+        )
 
     def services_by_category(self) -> list[tuple[str, list[Service]]]:
         groups: dict[str, list[Service]] = {}

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('centers', '0005_fill_search_flags'),
+        ('centers', '0006_stable_search_flag_bits'),
         ('contenttypes', '0002_remove_content_type_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,23 @@
+from django.db import migrations
+
+
+def refresh_search_flags(apps, schema_editor):
+    """Recompute every facility's bits: the declared bits equal the old positions, but flags could
+    drift before (deleted services, changes from a service's side, stale whole-row saves)."""
+    from centers.search_flags import flags_for
+
+    Facility = apps.get_model("centers", "Facility")
+    codes = {}
+    for facility_id, code in Facility.services.through.objects.values_list("facility_id", "service_id").iterator():
+        codes.setdefault(facility_id, set()).add(code)
+    changed = []
+    for pk, stored in Facility.objects.values_list("pk", "search_flags").iterator():
+        wanted = flags_for(codes.get(pk, ()))
+        if stored != wanted:
+            changed.append(Facility(pk=pk, search_flags=wanted))
+    Facility.objects.bulk_update(changed, ["search_flags"], batch_size=500)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("centers", "0005_fill_search_flags")]
+    operations = [migrations.RunPython(refresh_search_flags, migrations.RunPython.noop)]
