@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from centers.importers import ImportFileError, import_samhsa_file, normalize_url, split_phones
 from centers.models import Facility, Service
@@ -218,6 +219,7 @@ def test_facilities_keyed_by_row_position_are_matched_by_content_on_reimport(tmp
     path = write_export(tmp_path / "export.csv", SHARED_ADDRESS)
     import_samhsa_file(path)
     base_key = Facility.objects.values_list("source_id", flat=True).first()[:20]
+    Facility.objects.update(source_id=F("phone"))  # out of the way first: the keys are unique
     for suffix, phone in (("", "(404) 555-0103"), ("-2", "(404) 555-0101"), ("-3", "(404) 555-0102")):
         Facility.objects.filter(phone=phone).update(source_id=base_key + suffix)
     before = dict(Facility.objects.values_list("pk", "updated_at"))
