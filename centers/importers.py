@@ -1,11 +1,13 @@
 """Import the FindTreatment.gov (SAMHSA) CSV export.
 
 Rules (also in README, "Importing real data"):
-- A facility is recognised again by a key made from name1, name2, street1 and ZIP, because the CSV
-  carries no stable id. Re-importing a file updates those facilities instead of duplicating them.
-- Every row is checked before anything is written, and the whole file is written in one
-  transaction: a bad row is rejected (with its line number and why) and never half-written; a file
-  that cannot be read changes nothing.
+- The CSV carries no stable id, so a facility is recognised again by a key made from its row
+  (name1, name2, street1, street2, ZIP; plus a digest of the row where several programs share
+  those), never from its position: re-importing a file, in any order, updates those facilities.
+- Every row is checked before anything is written. Existing facilities are read and written in one
+  transaction (locked on PostgreSQL): an edit made during an import waits or is seen, never lost.
+  A bad row is rejected with the line where it starts and why, never half-written, and no line is
+  swallowed (a quote never closed rejects its row only). A file that cannot be read changes nothing.
 - Local edits win. Each facility remembers the values of its last import. On re-import a field
   takes the file's new value only if it still holds the last imported value; a field somebody
   edited in Finder keeps the edit. Services merge the same way, code by code.
@@ -16,8 +18,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +45,9 @@ IMPORTED_FIELDS = (
     "longitude", "phone", "intake_phone", "website", "facility_type", "operator",
 )  # fmt: skip
 TRUE_VALUES = {"1", "y", "yes", "true", "x"}
+# A quoted value may hold a line break or two; a row over more lines has swallowed the rows after it.
+MAX_LINES_PER_ROW = 3
+BASE_KEY_LENGTH = 20
 
 PHONE_RE = re.compile(
     r"(?:\+?1[\s.\-]*)?\(?\s*(\d{3})\s*\)?[\s.\-]*(\d{3})[\s.\-]*(\d{4})(?:\s*(?:x|ext\.?|extension)\s*(\d{1,6}))?",
@@ -64,6 +70,7 @@ class ImportResult:
     rejected: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
     kept_local_edits: int = 0
+    rekeyed: int = 0
     not_in_file: int = 0
     demo_removed: int = 0
     unknown_codes: set[str] = field(default_factory=set)
@@ -72,9 +79,18 @@ class ImportResult:
 @dataclass
 class ParsedRow:
     line: int
-    key: str
+    base_key: str
     values: dict
     codes: frozenset[str]
+    key: str = ""  # set by assign_keys(), which sees all rows sharing the base key
+
+    @property
+    def imported(self) -> dict:  # what Facility.imported_values holds after importing this row
+        return {**self.values, "services": sorted(self.codes)}
+
+    @property
+    def digest(self) -> str:
+        return content_digest(self.imported)
 
 
 # Normalising values -------------------------------------------------------------------------
@@ -125,7 +141,12 @@ def normalize_zip(text: str) -> str:
 def facility_key(name1: str, name2: str, street1: str, street2: str, zip_code: str) -> str:
     """A stable id for a row, since the export has none: several programs share an address."""
     parts = [" ".join(part.lower().split()) for part in (name1, name2, street1, street2, zip_code)]
-    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:20]
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:BASE_KEY_LENGTH]
+
+
+def content_digest(imported: dict) -> str:
+    """A digest of everything one row says (its imported values and services), whatever its position."""
+    return hashlib.sha1(json.dumps(imported, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 
 # Reading the file ---------------------------------------------------------------------------
@@ -155,12 +176,63 @@ def read_text(path: Path, result: ImportResult) -> str:
     return "\n".join(lines)
 
 
+class _Lines(Iterator[str]):
+    """The file's physical lines for csv.reader, with a cursor to resume from after a broken row."""
+
+    def __init__(self, text: str):
+        self.lines = list(io.StringIO(text, newline=""))
+        self.position = 0  # index of the next line to hand out; also the number of lines read
+
+    def __next__(self) -> str:
+        if self.position >= len(self.lines):
+            raise StopIteration
+        self.position += 1
+        return self.lines[self.position - 1]
+
+
+def read_records(text: str, result: ImportResult) -> Iterator[tuple[int, list[str] | None]]:
+    """(line where it starts, cells) for the header and each row; cells is None for a rejected row.
+
+    A row over several lines with the wrong number of cells, or over too many, opened a quote it
+    never closed: it is rejected, and reading resumes on the line after its first.
+    """
+    lines = _Lines(text)
+    reader = csv.reader(lines, strict=True)  # strict: a quote open at the end of the file is an error
+    columns: int | None = None  # the header's number of cells, once it is read
+    while True:
+        start = lines.position
+        try:
+            cells, problem = next(reader), ""
+        except StopIteration:
+            return
+        except csv.Error as error:
+            cells, problem = None, f"unreadable CSV: {error}"
+        spans = lines.position - start
+        if "end of data" in problem or (
+            spans > 1 and (problem or spans > MAX_LINES_PER_ROW or len(cells) != (columns or len(cells)))
+        ):
+            problem = f"a quote opened on this line is never closed (the row ran on to line {lines.position})"
+        elif spans > 1:
+            result.warnings.append((start + 1, f"a quoted value runs over lines {start + 1}-{lines.position}"))
+        if columns is None:
+            if problem:
+                raise ImportFileError(f"the header row cannot be read: {problem}")
+            columns = len(cells)
+        elif problem:
+            result.rejected.append((start + 1, problem))
+            # The lines after the broken row's first line are rows of their own: read them again.
+            lines.position = start + 1
+            reader = csv.reader(lines, strict=True)
+        yield start + 1, None if problem else cells
+
+
 def parse_rows(text: str, result: ImportResult) -> Iterable[ParsedRow]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    records = read_records(text, result)
     try:
-        header = [column.strip().lower() for column in next(reader)]
-    except (StopIteration, csv.Error):
+        _, cells = next(records)
+    except StopIteration:
         raise ImportFileError("the file has no header row") from None
+    header = [column.strip().lower() for column in cells]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise ImportFileError(
@@ -170,19 +242,13 @@ def parse_rows(text: str, result: ImportResult) -> Iterable[ParsedRow]:
     code_columns = [
         (index, column.upper()) for index, column in enumerate(header) if column and column not in LEADING_COLUMNS
     ]
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
+    for line, cells in records:
+        if cells is None:  # rejected by read_records, with its reason
             result.rows += 1
-            result.rejected.append((reader.line_num, f"unreadable CSV: {error}"))
             continue
         if not any(cell.strip() for cell in cells):
             continue
         result.rows += 1
-        line = reader.line_num
         if len(cells) != len(header):
             result.rejected.append((line, f"has {len(cells)} values but the header has {len(header)} columns"))
             continue
@@ -194,8 +260,10 @@ def parse_rows(text: str, result: ImportResult) -> Iterable[ParsedRow]:
             continue
         codes = frozenset(code for index, code in code_columns if cells[index].strip().lower() in TRUE_VALUES)
         values["operator"] = next((op for code, op in OPERATOR_CODES.items() if code in codes), "")
-        key = facility_key(values["name"], values["name2"], values["street1"], values["street2"], values["zip_code"])
-        yield ParsedRow(line=line, key=key, values=values, codes=codes)
+        base_key = facility_key(
+            values["name"], values["name2"], values["street1"], values["street2"], values["zip_code"]
+        )
+        yield ParsedRow(line=line, base_key=base_key, values=values, codes=codes)
 
 
 def row_values(row: dict[str, str], line: int, result: ImportResult) -> dict:
@@ -270,52 +338,127 @@ def import_samhsa_file(
     path: Path | str, *, remove_demo: bool = True, progress: Callable[[str], None] | None = None
 ) -> ImportResult:
     """Import one export file; see the module docstring for the rules."""
-    path = Path(path)
     result = ImportResult()
     say = progress or (lambda message: None)
-    text = read_text(path, result)
-
-    parsed: dict[str, ParsedRow] = {}
-    same_key: dict[str, list[ParsedRow]] = {}
-    for row in parse_rows(text, result):
-        earlier = same_key.setdefault(row.key, [])
-        twin = next((other for other in earlier if other.values == row.values and other.codes == row.codes), None)
-        if twin:
-            result.duplicates.append((row.line, f"exact duplicate of line {twin.line}; skipped"))
-            continue
-        if earlier:
-            # Two different programs listed under one name and address (real files have a few):
-            # keep both; the later one's key carries its order in the file.
-            result.warnings.append(
-                (row.line, f"same name and address as line {earlier[0].line}; kept as a separate listing")
-            )
-            row.key = f"{row.key}-{len(earlier) + 1}"
-        earlier.append(row)
-        parsed[row.key] = row
-        if result.rows % 2000 == 0:
-            say(f"  read {result.rows:,} rows")
-    say(f"  read {result.rows:,} rows; writing")
-
-    existing = {
-        f["source_id"]: f
-        for f in Facility.objects.filter(source=Source.SAMHSA).values(
-            "id", "source_id", "imported_values", *IMPORTED_FIELDS
+    parsed = assign_keys(parse_rows(read_text(Path(path), result), result), result)
+    say(f"  read {result.rows:,} rows")
+    with transaction.atomic():
+        # Read inside the transaction that writes, rows locked (on PostgreSQL), so an edit made
+        # while the file is compared either is seen here or waits for the import to finish.
+        existing = {
+            f["source_id"]: f
+            for f in Facility.objects.filter(source=Source.SAMHSA)
+            .select_for_update()
+            .order_by("pk")
+            .values("id", "source_id", "imported_values", *IMPORTED_FIELDS)
+        }
+        renamed = match_earlier_keys(parsed, existing)
+        result.rekeyed = len(renamed)
+        current_codes: dict[int, set[str]] = {}
+        through = Facility.services.through
+        links = through.objects.filter(facility__source=Source.SAMHSA).values_list("facility_id", "service_id")
+        for facility_id, code in links:
+            current_codes.setdefault(facility_id, set()).add(code)
+        plan = compare(parsed, existing, current_codes, result)
+        all_codes = {code for row in parsed.values() for code in row.codes}
+        result.unknown_codes = all_codes - set(Service.objects.values_list("code", flat=True))
+        say(f"  {result.created:,} to create, {result.updated:,} to update; writing")
+        Service.create_missing(result.unknown_codes)
+        if remove_demo:
+            result.demo_removed = Facility.objects.demo().count()
+            Facility.objects.demo().delete()
+            remove_demo_accounts()
+        Facility.objects.bulk_update(
+            [Facility(id=existing[key]["id"], source_id=key) for key in renamed], ["source_id"], batch_size=500
         )
-    }
-    current_codes: dict[int, set[str]] = {}
-    through = Facility.services.through
-    for facility_id, code in through.objects.filter(facility__source=Source.SAMHSA).values_list(
-        "facility_id", "service_id"
-    ):
-        current_codes.setdefault(facility_id, set()).add(code)
+        created = Facility.objects.bulk_create([facility for facility, _ in plan.to_create], batch_size=500)
+        for facility, (_, codes) in zip(created, plan.to_create, strict=True):
+            plan.codes_to_add += [(facility.id, code) for code in codes]
+        Facility.objects.bulk_update(
+            plan.to_update,
+            [*IMPORTED_FIELDS, "slug", "search_flags", "imported_values", "imported_at", "updated_at"],
+            batch_size=200,
+        )
+        Facility.objects.add_service_links(plan.codes_to_add)
+        for code in {code for _, code in plan.codes_to_remove}:
+            facility_ids = [facility_id for facility_id, removed in plan.codes_to_remove if removed == code]
+            through.objects.filter(service_id=code, facility_id__in=facility_ids).delete()
+    result.warnings.sort(key=lambda warning: warning[0])
+    return result
 
-    now = timezone.now()
-    to_create: list[tuple[Facility, frozenset[str]]] = []
-    to_update: list[Facility] = []
-    codes_to_add: list[tuple[int, str]] = []
-    codes_to_remove: list[tuple[int, str]] = []
+
+def assign_keys(rows: Iterable[ParsedRow], result: ImportResult) -> dict[str, ParsedRow]:
+    """The rows by key, exact duplicates skipped. A key depends only on its row, never on row order.
+
+    A row alone at its name and address is keyed by those; several programs there add their digest.
+    """
+    by_content: dict[tuple[str, str], ParsedRow] = {}
+    for row in rows:
+        twin = by_content.setdefault((row.base_key, row.digest), row)
+        if twin is not row:
+            result.duplicates.append((row.line, f"exact duplicate of line {twin.line}; skipped"))
+    groups: dict[str, list[ParsedRow]] = {}
+    for row in by_content.values():
+        groups.setdefault(row.base_key, []).append(row)
+    parsed: dict[str, ParsedRow] = {}
+    for base_key, group in groups.items():
+        first = min(row.line for row in group)
+        for row in group:
+            row.key = base_key if len(group) == 1 else f"{base_key}-{row.digest}"
+            parsed[row.key] = row
+            if row.line != first:
+                result.warnings.append((row.line, f"same name and address as line {first}; kept as a separate listing"))
+    return parsed
+
+
+def match_earlier_keys(parsed: dict[str, ParsedRow], existing: dict[str, dict]) -> dict[str, str]:
+    """Re-key facilities at a shared address imported under another key; returns {new key: old key}.
+
+    Old keys were row positions ("<base>-2"), and a program joining or leaving an address changes
+    its neighbours' keys. A row takes the unclaimed facility with its base key whose last import had
+    the same content, else the only row left takes the only facility left. Updates `existing`.
+    """
+    unclaimed: dict[str, list[str]] = {}
+    for source_id in sorted(existing.keys() - parsed.keys(), key=lambda source_id: existing[source_id]["id"]):
+        unclaimed.setdefault(source_id[:BASE_KEY_LENGTH], []).append(source_id)
+    unmatched: dict[str, list[ParsedRow]] = {}
     for key, row in parsed.items():
-        imported = {**row.values, "services": sorted(row.codes)}
+        if key not in existing and row.base_key in unclaimed:
+            unmatched.setdefault(row.base_key, []).append(row)
+    renamed: dict[str, str] = {}
+    for base_key, rows in unmatched.items():
+        candidates = unclaimed[base_key]
+        left = []
+        for row in rows:
+            same = next((c for c in candidates if content_digest(existing[c]["imported_values"]) == row.digest), None)
+            if same is None:
+                left.append(row)
+            else:
+                candidates.remove(same)
+                renamed[row.key] = same
+        if len(left) == 1 and len(candidates) == 1:
+            renamed[left[0].key] = candidates[0]
+    for key, old_key in renamed.items():
+        existing[key] = existing.pop(old_key)
+    return renamed
+
+
+@dataclass
+class Plan:
+    to_create: list[tuple[Facility, frozenset[str]]] = field(default_factory=list)
+    to_update: list[Facility] = field(default_factory=list)
+    codes_to_add: list[tuple[int, str]] = field(default_factory=list)
+    codes_to_remove: list[tuple[int, str]] = field(default_factory=list)
+
+
+def compare(
+    parsed: dict[str, ParsedRow], existing: dict[str, dict], current_codes: dict[int, set[str]], result: ImportResult
+) -> Plan:
+    """What to write: new facilities, and source changes merged with local edits (module docstring)."""
+    now = timezone.now()
+    plan = Plan()
+    for key, row in parsed.items():
+        imported = row.imported
         if key not in existing:
             facility = Facility(
                 source=Source.SAMHSA, source_id=key, imported_values=imported, imported_at=now, **row.values
@@ -323,7 +466,7 @@ def import_samhsa_file(
             facility.slug = facility.make_slug()
             facility.search_flags = search_flags.flags_for(row.codes)
             facility.created_at = facility.updated_at = now
-            to_create.append((facility, row.codes))
+            plan.to_create.append((facility, row.codes))
             continue
         old = existing[key]
         previous = old["imported_values"] or {}
@@ -339,8 +482,8 @@ def import_samhsa_file(
         before = set(previous.get("services", have))
         added = (row.codes - before) - have
         removed = (before - row.codes) & have
-        codes_to_add += [(old["id"], code) for code in added]
-        codes_to_remove += [(old["id"], code) for code in removed]
+        plan.codes_to_add += [(old["id"], code) for code in added]
+        plan.codes_to_remove += [(old["id"], code) for code in removed]
         if changes or added or removed or previous != imported:
             facility = Facility(id=old["id"], **{name: old[name] for name in IMPORTED_FIELDS})
             for name, value in changes.items():
@@ -348,35 +491,10 @@ def import_samhsa_file(
             facility.slug = facility.make_slug()
             facility.search_flags = search_flags.flags_for((have | added) - removed)
             facility.imported_values, facility.imported_at, facility.updated_at = imported, now, now
-            to_update.append(facility)
+            plan.to_update.append(facility)
             result.updated += 1
         else:
             result.unchanged += 1
-    result.created = len(to_create)
+    result.created = len(plan.to_create)
     result.not_in_file = len(existing.keys() - parsed.keys())
-
-    all_codes = {code for row in parsed.values() for code in row.codes}
-    known = set(Service.objects.values_list("code", flat=True))
-    result.unknown_codes = all_codes - known
-
-    with transaction.atomic():
-        Service.create_missing(result.unknown_codes)
-        if remove_demo:
-            result.demo_removed = Facility.objects.demo().count()
-            Facility.objects.demo().delete()
-            remove_demo_accounts()
-        created = Facility.objects.bulk_create([facility for facility, _ in to_create], batch_size=500)
-        for facility, (_, codes) in zip(created, to_create, strict=True):
-            codes_to_add += [(facility.id, code) for code in codes]
-        Facility.objects.bulk_update(
-            to_update,
-            [*IMPORTED_FIELDS, "slug", "search_flags", "imported_values", "imported_at", "updated_at"],
-            batch_size=200,
-        )
-        Facility.objects.add_service_links(codes_to_add)
-        by_code: dict[str, list[int]] = {}
-        for facility_id, code in codes_to_remove:
-            by_code.setdefault(code, []).append(facility_id)
-        for code, facility_ids in by_code.items():
-            through.objects.filter(service_id=code, facility_id__in=facility_ids).delete()
-    return result
+    return plan

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from centers.importers import ImportFileError, import_samhsa_file, normalize_url, split_phones
 from centers.models import Facility, Service
@@ -172,7 +173,7 @@ def test_phone_and_url_normalization():
         normalize_url("not a url at all")
 
 
-def test_real_national_export_imports_with_the_documented_counts(shared_export):
+def test_real_national_export_imports_with_the_documented_counts(shared_export, tmp_path):
     result = import_samhsa_file(shared_export)
     assert result.rows == 11928 and result.rejected == []
     assert Facility.objects.count() == 11928 - len(result.duplicates)
@@ -186,3 +187,198 @@ def test_real_national_export_imports_with_the_documented_counts(shared_export):
     assert len(states) == 56
     again = import_samhsa_file(shared_export)
     assert (again.created, again.updated) == (0, 0)
+    header, *rows = shared_export.read_text(encoding="utf-8").splitlines(keepends=True)
+    reversed_file = tmp_path / "reversed.csv"
+    reversed_file.write_text(header + "".join(reversed(rows)), encoding="utf-8")
+    reordered = import_samhsa_file(reversed_file)
+    assert (reordered.created, reordered.updated, reordered.rekeyed, reordered.unchanged) == (0, 0, 0, 11928)
+
+
+# Keys that do not depend on row order (issue 7, item 7) --------------------------------------
+
+SHARED_ADDRESS = [  # three different programs under one name and address, as in the national file
+    export_row(phone="(404)555-0101", oit="1"),
+    export_row(phone="(404)555-0102", bu="1"),
+    export_row(phone="(404)555-0103", md="0"),
+]
+
+
+def test_keys_for_programs_at_one_address_do_not_depend_on_row_order(tmp_path):
+    import_samhsa_file(write_export(tmp_path / "forward.csv", SHARED_ADDRESS))
+    keys = dict(Facility.objects.values_list("phone", "source_id"))
+    result = import_samhsa_file(write_export(tmp_path / "reversed.csv", SHARED_ADDRESS[::-1]))
+    assert (result.created, result.updated, result.unchanged, result.rekeyed) == (0, 0, 3, 0)
+    assert dict(Facility.objects.values_list("phone", "source_id")) == keys
+    Facility.objects.all().delete()
+    import_samhsa_file(write_export(tmp_path / "reversed.csv", SHARED_ADDRESS[::-1]))
+    assert dict(Facility.objects.values_list("phone", "source_id")) == keys  # a fresh import agrees
+
+
+def test_facilities_keyed_by_row_position_are_matched_by_content_on_reimport(tmp_path):
+    """Databases imported before keys were order-independent hold "<key>", "<key>-2", "<key>-3"."""
+    path = write_export(tmp_path / "export.csv", SHARED_ADDRESS)
+    import_samhsa_file(path)
+    base_key = Facility.objects.values_list("source_id", flat=True).first()[:20]
+    Facility.objects.update(source_id=F("phone"))  # out of the way first: the keys are unique
+    for suffix, phone in (("", "(404) 555-0103"), ("-2", "(404) 555-0101"), ("-3", "(404) 555-0102")):
+        Facility.objects.filter(phone=phone).update(source_id=base_key + suffix)
+    before = dict(Facility.objects.values_list("pk", "updated_at"))
+    result = import_samhsa_file(path)
+    assert (result.created, result.updated, result.unchanged, result.rekeyed) == (0, 0, 3, 3)
+    assert dict(Facility.objects.values_list("pk", "updated_at")) == before
+    assert all(len(key) == 33 for key in Facility.objects.values_list("source_id", flat=True))
+    assert import_samhsa_file(path).rekeyed == 0
+
+
+def test_a_program_that_changed_at_a_shared_address_is_updated_not_duplicated(tmp_path):
+    import_samhsa_file(write_export(tmp_path / "v1.csv", SHARED_ADDRESS))
+    changed = [*SHARED_ADDRESS[:2], {**SHARED_ADDRESS[2], "website": "https://new.example.org"}]
+    result = import_samhsa_file(write_export(tmp_path / "v2.csv", changed))
+    assert (result.created, result.updated, result.unchanged, result.not_in_file) == (0, 1, 2, 0)
+    assert Facility.objects.get(phone="(404) 555-0103").website == "https://new.example.org"
+    assert import_samhsa_file(write_export(tmp_path / "v2.csv", changed)).unchanged == 3
+
+
+def test_a_second_program_joining_an_address_keeps_the_first_facility(tmp_path):
+    import_samhsa_file(write_export(tmp_path / "v1.csv", SHARED_ADDRESS[:1]))
+    first = Facility.objects.get()
+    result = import_samhsa_file(write_export(tmp_path / "v2.csv", SHARED_ADDRESS[:2]))
+    assert (result.created, result.unchanged, result.rekeyed, result.not_in_file) == (1, 1, 1, 0)
+    assert Facility.objects.get(phone="(404) 555-0101").pk == first.pk
+
+
+# A quote that is never closed (issue 7, item 7) ----------------------------------------------
+
+
+def test_an_unterminated_quote_is_rejected_at_its_line_and_the_rows_after_it_import(tmp_path):
+    rows = [export_row(name1=f"Program {number}", street1=f"{number} Main St") for number in range(1, 7)]
+    path = write_export(tmp_path / "export.csv", rows)
+    lines = path.read_text().splitlines(keepends=True)
+    lines[2] = lines[2].replace("Program 2", '"Program 2', 1)  # line 3 opens a quote it never closes
+    path.write_text("".join(lines))
+    result = import_samhsa_file(path)
+    assert result.rows == 6 and result.created == 5
+    assert result.rejected == [(3, "a quote opened on this line is never closed (the row ran on to line 7)")]
+    assert set(Facility.objects.values_list("name", flat=True)) == {f"Program {n}" for n in (1, 3, 4, 5, 6)}
+
+
+def test_a_quote_closed_by_a_later_row_does_not_swallow_the_rows_between(tmp_path):
+    rows = [export_row(name1=f"Program {number}", street1=f"{number} Main St") for number in range(1, 7)]
+    rows[4]["name2"] = "Quoted, with a comma"
+    path = write_export(tmp_path / "export.csv", rows)
+    text = path.read_text().replace("Program 2", '"Program 2', 1)  # closed only by line 6's quote
+    path.write_text(text)
+    result = import_samhsa_file(path)
+    assert [line for line, _ in result.rejected] == [3]
+    assert "line 6" in result.rejected[0][1]
+    assert Facility.objects.count() == 5 and Facility.objects.get(name="Program 5").name2 == "Quoted, with a comma"
+
+
+def test_a_quote_left_open_on_the_last_line_is_reported(tmp_path):
+    path = write_export(tmp_path / "export.csv", [export_row(), export_row(name1="Last", street1="2 Main St")])
+    path.write_text(path.read_text().replace("Last", '"Last'))
+    result = import_samhsa_file(path)
+    assert result.created == 1 and result.rejected[0][0] == 3 and "never closed" in result.rejected[0][1]
+
+
+def test_a_line_break_inside_quotes_is_one_row_with_a_warning(tmp_path):
+    path = write_export(tmp_path / "export.csv", [export_row(street2="Suite\n200"), export_row(name1="Next")])
+    result = import_samhsa_file(path)
+    assert result.created == 2 and result.rejected == []
+    assert result.warnings == [(2, "a quoted value runs over lines 2-3")]
+    assert Facility.objects.get(name="Harbor Light Recovery").street2 == "Suite 200"
+
+
+def test_a_header_with_a_quote_never_closed_changes_nothing(tmp_path, demo_center):
+    path = write_export(tmp_path / "export.csv", [export_row()])
+    path.write_text('"' + path.read_text())
+    with pytest.raises(ImportFileError, match="header row"):
+        import_samhsa_file(path)
+    assert list(Facility.objects.all()) == [demo_center]
+
+
+def test_command_reports_the_line_of_an_unterminated_quote(tmp_path, capsys):
+    path = write_export(tmp_path / "export.csv", [export_row(name1="One"), export_row(name1="Two", street1="2 Elm")])
+    path.write_text(path.read_text().replace("One", '"One'))
+    call_command("import_samhsa", str(path))
+    output = capsys.readouterr().out
+    assert "2 rows: 1 created" in output and "1 rejected" in output
+    assert "line 2: a quote opened on this line is never closed" in output
+
+
+# Read and write in one transaction (issue 7, item 7) -----------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_committed_while_an_import_compares_is_not_overwritten(tmp_path):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks and a second connection need PostgreSQL")
+    import_samhsa_file(write_export(tmp_path / "v1.csv", [export_row()]))
+    facility = Facility.objects.get()
+    editor = ConcurrentEdit(facility.pk, phone="(404) 555-0150")
+
+    def progress(message):
+        if message.endswith("writing"):  # the import has read the facility and decided what to write
+            editor.start_and_wait_until_done_or_blocked()
+
+    v2 = export_row(website="https://harborlight.example.org")  # the source changes another field
+    result = import_samhsa_file(write_export(tmp_path / "v2.csv", [v2]), progress=progress)
+    editor.join()
+    facility.refresh_from_db()
+    assert result.updated == 1
+    assert facility.phone == "(404) 555-0150"  # the colleague's edit survives
+    assert facility.website == "https://harborlight.example.org"  # and so does the import's change
+    assert import_samhsa_file(write_export(tmp_path / "v2.csv", [v2])).kept_local_edits == 0
+    facility.refresh_from_db()
+    assert facility.phone == "(404) 555-0150"
+
+
+class ConcurrentEdit:
+    """A colleague saving one field from another connection, in a thread."""
+
+    def __init__(self, pk, **changes):
+        import threading
+
+        self.pk, self.changes, self.backend_pid, self.error = pk, changes, None, None
+        self.thread = threading.Thread(target=self.run)
+        self.started = threading.Event()
+
+    def run(self):
+        from django.db import connection
+
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.backend_pid = cursor.fetchone()[0]
+            self.started.set()
+            Facility.objects.filter(pk=self.pk).update(**self.changes)  # autocommit: saved at once
+        except Exception as error:  # reported by join()
+            self.error = error
+            self.started.set()
+        finally:
+            connection.close()
+
+    def start_and_wait_until_done_or_blocked(self):
+        """Return once the edit is committed, or is waiting for a lock the import holds."""
+        import time
+
+        from django.db import connection
+
+        self.thread.start()
+        assert self.started.wait(30)
+        deadline = time.monotonic() + 30
+        while self.thread.is_alive() and time.monotonic() < deadline:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted)", [self.backend_pid]
+                )
+                if cursor.fetchone()[0]:
+                    return
+            time.sleep(0.01)
+        assert not self.thread.is_alive(), "the edit neither finished nor waited for a lock"
+
+    def join(self):
+        self.thread.join(30)
+        assert not self.thread.is_alive() and self.error is None, self.error

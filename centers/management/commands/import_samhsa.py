@@ -32,6 +32,10 @@ class Command(BaseCommand):
             )
             if result.kept_local_edits:
                 self.stdout.write(f"  {result.kept_local_edits:,} locally edited values kept (not overwritten)")
+            if result.rekeyed:
+                self.stdout.write(
+                    f"  {result.rekeyed:,} facilities at a shared address matched by content and re-keyed"
+                )
             if result.not_in_file:
                 self.stdout.write(
                     f"  {result.not_in_file:,} facilities from earlier imports are not in this file (left as they are)"
