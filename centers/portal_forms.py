@@ -12,7 +12,6 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import dateformat, timezone
-from django.utils.text import capfirst
 
 from centers.importers import PHONE_RE, normalize_phone, normalize_url
 from centers.models import Availability, AvailabilityStatus, Facility, Invitation, PendingChange, Service
@@ -447,26 +446,6 @@ class ListingForm(forms.ModelForm):
         if review:
             change = PendingChange.objects.create(facility=facility, changes=review, submitted_by=user)
         return live, change
-
-
-def describe_changes(changes) -> list[PendingChange]:
-    """The changes, each with ``lines``: plain sentences naming fields and services as staff know them."""
-    changes = list(changes)
-    codes = {code for c in changes for codes in c.changes.get("services", {}).values() for code in codes}
-    labels = dict(Service.objects.filter(code__in=codes).values_list("code", "label"))
-    for change in changes:
-        change.lines = []
-        for name, value in change.changes.items():
-            if name == "services":
-                for action, verb in (("add", "Add"), ("remove", "Remove")):
-                    for code in value.get(action, []):
-                        change.lines.append(f"{verb}: {labels.get(code, code)}")
-            elif name == "insurers":
-                change.lines.append("Insurance companies changed")
-            else:
-                label = capfirst(Facility._meta.get_field(name).verbose_name)
-                change.lines.append(f"{label}: “{value['old'] or '(blank)'}” → “{value['new'] or '(blank)'}”")
-    return changes
 
 
 def saved_summary(live: dict, change: PendingChange | None) -> str:
