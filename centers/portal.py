@@ -79,6 +79,8 @@ def set_availability(request, pk):
     if not form.is_valid():
         return render_facility(request, membership, availability_form=form, status=400)
     availability = form.save(request.user)
+    if availability is None:
+        return render_facility(request, membership, availability_form=form, status=409)
     messages.success(request, form.saved_message(availability))
     return redirect(reverse("centers:portal-facility", kwargs={"pk": pk}) + f"#level-{availability.level}")
 

@@ -47,6 +47,8 @@ STAFF_CATEGORIES = (
     ServiceCategory.LANGUAGE,
 )
 REVIEW_HELP = "Checked by the Finder team before families see it."
+# What the details form of a level of care sets.
+DETAIL_FIELDS = ("status", "open_slots", "waitlist_days", "note")
 
 
 def clock(moment: datetime) -> str:
@@ -112,6 +114,10 @@ class AvailabilityForm(forms.Form):
         super().__init__(data, initial=initial, auto_id=f"{prefix}-%s", label_suffix="")
         self.facility = facility
         self.availability: Availability | None = None
+        if (data or initial or {}).get("details"):
+            # The details form posts back what it showed, so saving writes only what this person changed.
+            for name in DETAIL_FIELDS:
+                self.fields[name].show_hidden_initial = True
 
     def clean(self):
         data = super().clean()
@@ -129,27 +135,69 @@ class AvailabilityForm(forms.Form):
     def level_of_care(self) -> LevelOfCare:
         return LevelOfCare(self.cleaned_data["level"])
 
-    def save(self, user) -> Availability:
-        """Store the new status (or just the new time, for "still accurate"), stamped with who said it."""
+    def save(self, user) -> Availability | None:
+        """Store what this person said (for "still accurate", only when and who), on the row as it is now.
+
+        Two people can press at once. The row read during validation may already be out of date, so
+        it is locked and read again here, and only the fields this answer changes are written: a
+        colleague's status set a moment ago survives a "still accurate". None if the row to confirm
+        has gone (a steward deleted it meanwhile); the form then carries an error.
+        """
         data = self.cleaned_data
-        availability = self.availability or Availability(facility=self.facility, level=data["level"])
-        if not data["confirm"]:
-            if data["details"]:
-                availability.open_slots, availability.waitlist_days = data["open_slots"], data["waitlist_days"]
-                availability.note = data["note"]
-            elif availability.status != data["status"]:
-                # Numbers said for the old status ("3 beds open") are wrong for the new one.
-                availability.open_slots = availability.waitlist_days = None
-            availability.status = data["status"]
-        availability.updated_by, availability.updated_at = user, timezone.now()
-        try:
-            with transaction.atomic():
-                availability.save()
-        except IntegrityError:
-            # A colleague set this level for the first time at the same moment: update their row.
-            availability.pk = Availability.objects.get(facility=self.facility, level=data["level"]).pk
-            availability.save(force_update=True)
+        with transaction.atomic():
+            availability = self._locked_row()
+            if availability is None and not data["confirm"]:
+                try:
+                    with transaction.atomic():
+                        return Availability.objects.create(
+                            facility=self.facility,
+                            level=data["level"],
+                            status=data["status"],
+                            **self._details(),
+                            updated_by=user,
+                            updated_at=timezone.now(),
+                        )
+                except IntegrityError:
+                    # A colleague set this level for the first time at the same moment: answer after them.
+                    availability = self._locked_row()
+            if availability is None:
+                self.add_error(
+                    None, "There is nothing to confirm any more. Choose accepting, waitlist or not accepting."
+                )
+                return None
+            changed = self._apply(availability)
+            availability.updated_by, availability.updated_at = user, timezone.now()
+            availability.save(update_fields=[*changed, "updated_by", "updated_at"])
         return availability
+
+    def _locked_row(self) -> Availability | None:
+        rows = Availability.objects.select_for_update().filter(facility=self.facility, level=self.cleaned_data["level"])
+        return rows.first()
+
+    def _details(self) -> dict:
+        """The details this person changed (all of them for a new row); a one-tap answer has none."""
+        data = self.cleaned_data
+        if not data["details"]:
+            return {}
+        return {name: data[name] for name in DETAIL_FIELDS if name != "status" and name in self.changed_data}
+
+    def _apply(self, availability: Availability) -> list[str]:
+        """Set this answer on the freshly read row; returns the names of the fields it changed."""
+        data = self.cleaned_data
+        if data["confirm"]:
+            return []
+        if data["details"]:
+            changes = self._details()
+            if "status" in self.changed_data:
+                changes["status"] = data["status"]
+        elif availability.status != data["status"]:
+            # Numbers said for the old status ("3 beds open") are wrong for the new one.
+            changes = {"status": data["status"], "open_slots": None, "waitlist_days": None}
+        else:
+            changes = {}  # The same answer again: it is simply confirmed.
+        for name, value in changes.items():
+            setattr(availability, name, value)
+        return list(changes)
 
     def saved_message(self, availability: Availability) -> str:
         verb = "confirmed" if self.cleaned_data["confirm"] else "saved"

@@ -19,7 +19,7 @@ from centers.models import (
     ProblemReport,
 )
 from centers.models.review import ReviewStatus
-from centers.portal_forms import ListingForm, split_changes
+from centers.portal_forms import AvailabilityForm, ListingForm, split_changes
 from centers.vocabulary import VerifiedBy
 from tests.conftest import make_facility, make_user
 from tests.test_staff_access import listing_data
@@ -177,6 +177,55 @@ def test_details_form_saves_numbers_and_note(client, clerk, detox_atlanta):
         None,
         "Ask",
     )
+
+
+def test_still_accurate_after_a_colleague_changed_the_status_keeps_their_status(
+    client, clerk, editor, detox_atlanta, stale_detox
+):
+    # Clara's "Still accurate" is validated (reading the row), then Eddie's change lands, then hers is saved.
+    form = AvailabilityForm({"level": "medical-detox", "confirm": "1"}, facility=detox_atlanta)
+    assert form.is_valid()
+    client.force_login(editor)
+    assert set_availability(client, detox_atlanta, level="medical-detox", status="not-accepting").status_code == 302
+
+    saved = form.save(clerk)
+
+    stale_detox.refresh_from_db()
+    assert stale_detox.status == AvailabilityStatus.NOT_ACCEPTING
+    assert stale_detox.updated_by == clerk and stale_detox.is_current
+    assert form.saved_message(saved).startswith("Medical detox: Not accepting new patients, confirmed")
+    assert [h.status for h in stale_detox.history.all()][:2] == ["not-accepting", "not-accepting"]
+
+
+def test_details_from_an_older_page_write_only_what_was_changed_there(
+    client, clerk, editor, detox_atlanta, stale_detox
+):
+    client.force_login(clerk)
+    page = client.get(reverse("centers:portal-facility", args=[detox_atlanta.pk])).content.decode()
+    # The details form carries what it showed, so the server can tell what this person changed.
+    assert 'name="initial-status" value="accepting"' in page and 'name="initial-open_slots" value="2"' in page
+    stale_detox.status, stale_detox.open_slots = AvailabilityStatus.WAITLIST, None
+    stale_detox.save()  # a colleague, after Clara's page was loaded
+
+    shown = {"status": "accepting", "open_slots": "2", "waitlist_days": "", "note": "Call before noon"}
+    data = {**shown, **{f"initial-{name}": value for name, value in shown.items()}}
+    response = set_availability(
+        client, detox_atlanta, level="medical-detox", details="True", **{**data, "note": "Ring"}
+    )
+
+    assert response.status_code == 302
+    stale_detox.refresh_from_db()
+    assert (stale_detox.status, stale_detox.open_slots, stale_detox.note) == ("waitlist", None, "Ring")
+
+
+def test_still_accurate_for_a_row_deleted_meanwhile_says_so_and_creates_nothing(clerk, detox_atlanta, stale_detox):
+    form = AvailabilityForm({"level": "medical-detox", "confirm": "1"}, facility=detox_atlanta)
+    assert form.is_valid()
+    stale_detox.delete()  # a steward removed the wrong row
+
+    assert form.save(clerk) is None
+    assert "nothing to confirm any more" in form.non_field_errors()[0]
+    assert not Availability.objects.exists()
 
 
 @pytest.mark.parametrize(
