@@ -94,13 +94,12 @@ class PendingChange(models.Model):
     @transaction.atomic
     def approve(self, steward, note: str = "") -> None:
         """Apply the change to the facility (recorded in its history as the steward's)."""
-        facility = self.facility
+        # The facility as it is now, locked: a copy loaded earlier would write back whatever changed since.
+        facility = self.facility = Facility.objects.select_for_update().get(pk=self.facility_id)
         for name, change in self.changes.items():
             if name != "services":
                 setattr(facility, name, change["new"])
-        if self.changes.keys() & {"street1", "street2", "city", "state", "zip_code"}:
-            # The old coordinates belong to the old address; save() places it at the new ZIP code.
-            facility.latitude = facility.longitude = None
+        # A new address moves the facility: Facility.save() re-places it (coordinates follow the address).
         facility._change_reason = f"Approved change #{self.pk} from {self.submitted_by}"
         facility.save()
         services = self.changes.get("services", {})
