@@ -1,5 +1,5 @@
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import m2m_changed, post_delete
+from django.db.models.signals import m2m_changed, post_delete, pre_save
 from django.dispatch import receiver
 
 from centers.models import Facility, LoginSession, Membership, logout_everywhere
@@ -26,3 +26,12 @@ def keep_search_flags_in_step(sender, instance, action, reverse, **kwargs):
     """
     if not reverse and action in ("post_add", "post_remove", "post_clear"):
         Facility.objects.filter(pk=instance.pk).refresh_search_flags()
+
+
+@receiver(pre_save, sender=Facility)
+@receiver(m2m_changed, sender=Facility.services.through)
+@receiver(m2m_changed, sender=Facility.insurers.through)
+def keep_the_version_written_in_bulk(sender, instance, action="pre_save", reverse=False, **kwargs):
+    """Before the first change to an imported (or demo) facility, record it as imported, so the change can be undone."""
+    if not reverse and not kwargs.get("raw") and action in ("pre_save", "pre_add", "pre_remove", "pre_clear"):
+        instance.record_version_before_first_change()

@@ -221,6 +221,12 @@ def stale_before():
 ADDRESS_FIELDS = ("street1", "city", "state", "zip_code")
 PLACE_FIELDS = (*ADDRESS_FIELDS, "latitude", "longitude")
 
+# Kept at module level so that the version before a bulk write can be recorded with its services
+# and insurers (see Facility.record_version_before_first_change).
+FACILITY_HISTORY = HistoricalRecords(
+    m2m_fields=["services", "insurers"], excluded_fields=["imported_values", "updated_at", "slug", "search_flags"]
+)
+
 
 class Facility(models.Model):
     name = models.CharField(max_length=200)
@@ -278,9 +284,7 @@ class Facility(models.Model):
         blank=True, help_text="When a new patient can call or walk in for an assessment. Say if it's 24/7."
     )
 
-    history = HistoricalRecords(
-        m2m_fields=[services, insurers], excluded_fields=["imported_values", "updated_at", "slug", "search_flags"]
-    )
+    history = FACILITY_HISTORY
 
     objects = FacilityQuerySet.as_manager()
 
@@ -380,6 +384,27 @@ class Facility(models.Model):
             # Built rather than loaded (a history version being reverted to): ask the database.
             stored = Facility.objects.filter(pk=self.pk).values(*PLACE_FIELDS).first()
         return stored
+
+    # History. Imports and demo data write in bulk, without history; the version they wrote is
+    # recorded just before the first change through the ORM, so that change can be undone too.
+
+    def record_version_before_first_change(self) -> None:
+        """Record the stored facility as a version if a bulk write (import, demo data) left it without one.
+
+        Called before every save and every change to services or insurers (centers/signals.py).
+        """
+        if self.pk is None or self.source == Source.FINDER:
+            return  # Facilities added in Finder are saved through the ORM from the start.
+        stored = Facility.objects.filter(pk=self.pk).first()
+        if stored is None:
+            return
+        written_in_bulk_at = stored.imported_at or stored.created_at
+        latest = self.history.order_by("-history_date").values_list("history_date", flat=True).first()
+        if latest is not None and latest >= written_in_bulk_at:
+            return
+        stored._history_date, stored._history_user = written_in_bulk_at, None
+        stored._change_reason = "As imported" if stored.source == Source.SAMHSA else "As generated (demo data)"
+        FACILITY_HISTORY.create_historical_record(stored, "+" if latest is None else "~")
 
     def make_slug(self) -> str:
         return slugify(f"{self.name} {self.city} {self.state}")[:200]
