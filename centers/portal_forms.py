@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import dateformat, timezone
 
 from centers.importers import PHONE_RE, normalize_phone, normalize_url
@@ -136,68 +136,23 @@ class AvailabilityForm(forms.Form):
         return LevelOfCare(self.cleaned_data["level"])
 
     def save(self, user) -> Availability | None:
-        """Store what this person said (for "still accurate", only when and who), on the row as it is now.
+        """Store what this person said, writing only what they changed (see AvailabilityQuerySet.answer).
 
-        Two people can press at once. The row read during validation may already be out of date, so
-        it is locked and read again here, and only the fields this answer changes are written: a
-        colleague's status set a moment ago survives a "still accurate". None if the row to confirm
-        has gone (a steward deleted it meanwhile); the form then carries an error.
+        None if the answer to confirm is gone (a steward deleted it meanwhile); the form then carries an error.
         """
         data = self.cleaned_data
-        with transaction.atomic():
-            availability = self._locked_row()
-            if availability is None and not data["confirm"]:
-                try:
-                    with transaction.atomic():
-                        return Availability.objects.create(
-                            facility=self.facility,
-                            level=data["level"],
-                            status=data["status"],
-                            **self._details(),
-                            updated_by=user,
-                            updated_at=timezone.now(),
-                        )
-                except IntegrityError:
-                    # A colleague set this level for the first time at the same moment: answer after them.
-                    availability = self._locked_row()
-            if availability is None:
-                self.add_error(
-                    None, "There is nothing to confirm any more. Choose accepting, waitlist or not accepting."
-                )
-                return None
-            changed = self._apply(availability)
-            availability.updated_by, availability.updated_at = user, timezone.now()
-            availability.save(update_fields=[*changed, "updated_by", "updated_at"])
-        return availability
-
-    def _locked_row(self) -> Availability | None:
-        rows = Availability.objects.select_for_update().filter(facility=self.facility, level=self.cleaned_data["level"])
-        return rows.first()
-
-    def _details(self) -> dict:
-        """The details this person changed (all of them for a new row); a one-tap answer has none."""
-        data = self.cleaned_data
-        if not data["details"]:
-            return {}
-        return {name: data[name] for name in DETAIL_FIELDS if name != "status" and name in self.changed_data}
-
-    def _apply(self, availability: Availability) -> list[str]:
-        """Set this answer on the freshly read row; returns the names of the fields it changed."""
-        data = self.cleaned_data
+        status, details = data["status"], None
         if data["confirm"]:
-            return []
-        if data["details"]:
-            changes = self._details()
-            if "status" in self.changed_data:
-                changes["status"] = data["status"]
-        elif availability.status != data["status"]:
-            # Numbers said for the old status ("3 beds open") are wrong for the new one.
-            changes = {"status": data["status"], "open_slots": None, "waitlist_days": None}
-        else:
-            changes = {}  # The same answer again: it is simply confirmed.
-        for name, value in changes.items():
-            setattr(availability, name, value)
-        return list(changes)
+            status = None
+        elif data["details"]:
+            # The page posts back what it showed: what the person left alone is not theirs to write.
+            details = {name: data[name] for name in DETAIL_FIELDS if name != "status" and name in self.changed_data}
+            if "status" not in self.changed_data:
+                status = None
+        availability = Availability.objects.answer(self.facility, data["level"], user, status=status, details=details)
+        if availability is None:
+            self.add_error(None, "That answer was removed a moment ago. Choose accepting, waitlist or not accepting.")
+        return availability
 
     def saved_message(self, availability: Availability) -> str:
         verb = "confirmed" if self.cleaned_data["confirm"] else "saved"

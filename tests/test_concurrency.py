@@ -75,16 +75,16 @@ def test_a_status_tap_waits_for_a_colleague_holding_the_row_and_answers_after_th
         facility=detox_atlanta, level="medical-detox", status=AvailabilityStatus.ACCEPTING, open_slots=2
     )
     holding, release = threading.Event(), threading.Event()
-    apply = AvailabilityForm._apply
+    save = Availability.save
 
-    def hold_the_row(form, availability):
+    def hold_the_row(availability, *args, **kwargs):
         # The seam: Clara's details are being written inside her transaction, with the row locked.
-        if form.cleaned_data["details"]:
+        if availability.updated_by == clerk:
             holding.set()
             assert release.wait(WAIT)
-        return apply(form, availability)
+        return save(availability, *args, **kwargs)
 
-    monkeypatch.setattr(AvailabilityForm, "_apply", hold_the_row)
+    monkeypatch.setattr(Availability, "save", hold_the_row)
     results = {}
     details = {"level": "medical-detox", "details": "True", "status": "accepting", "open_slots": "3"}
     details.update({"initial-status": "accepting", "initial-open_slots": "2"})

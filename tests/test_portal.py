@@ -224,7 +224,7 @@ def test_still_accurate_for_a_row_deleted_meanwhile_says_so_and_creates_nothing(
     stale_detox.delete()  # a steward removed the wrong row
 
     assert form.save(clerk) is None
-    assert "nothing to confirm any more" in form.non_field_errors()[0]
+    assert "removed a moment ago" in form.non_field_errors()[0]
     assert not Availability.objects.exists()
 
 
