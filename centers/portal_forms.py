@@ -435,9 +435,11 @@ class ListingForm(forms.ModelForm):
         # reviewed values until a steward approves them.
         for name in REVIEWED_FIELDS:
             setattr(facility, name, self.initial[name])
-        if any(name not in ("services", "insurers") for name in live):
+        changed = [name for name in live if name not in ("services", "insurers")]
+        if changed:
             facility._change_reason = "Edited by facility staff"
-            facility.save()
+            # Only what this person changed: a steward's edit since the page was loaded stays.
+            facility.save(update_fields=[*changed, "updated_at"])
         if "insurers" in live:
             facility.insurers.set(live["insurers"]["new"])
         services = live.get("services", {})

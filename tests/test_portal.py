@@ -12,6 +12,7 @@ from django.utils import timezone
 from centers.models import (
     Availability,
     AvailabilityStatus,
+    Facility,
     Insurer,
     Invitation,
     Membership,
@@ -216,6 +217,20 @@ def test_details_from_an_older_page_write_only_what_was_changed_there(
     assert response.status_code == 302
     stale_detox.refresh_from_db()
     assert (stale_detox.status, stale_detox.open_slots, stale_detox.note) == ("waitlist", None, "Ring")
+
+
+def test_a_listing_edit_writes_only_what_staff_changed(editor, steward, detox_atlanta):
+    form = ListingForm(listing_data(detox_atlanta, hours="Mon–Fri 8–6"), instance=detox_atlanta)
+    assert form.is_valid()
+    steward_copy = Facility.objects.get(pk=detox_atlanta.pk)
+    steward_copy.description = "Medical detox with a nurse on site at all hours."
+    steward_copy.save()  # a steward, after the page was loaded
+
+    form.save(editor)
+
+    detox_atlanta.refresh_from_db()
+    assert detox_atlanta.hours == "Mon–Fri 8–6"
+    assert detox_atlanta.description == "Medical detox with a nurse on site at all hours."
 
 
 def test_still_accurate_for_a_row_deleted_meanwhile_says_so_and_creates_nothing(clerk, detox_atlanta, stale_detox):
