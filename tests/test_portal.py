@@ -647,3 +647,17 @@ def test_an_invitation_used_a_moment_ago_by_another_request_creates_no_account(c
     from django.contrib.auth import get_user_model
 
     assert not get_user_model().objects.filter(username="new@example.org").exists()  # rolled back
+
+
+def test_approving_a_change_keeps_edits_made_after_the_facility_was_loaded(editor, steward, detox_atlanta):
+    change = PendingChange.objects.create(
+        facility=detox_atlanta, changes={"name2": {"old": "", "new": "Peachtree Recovery"}}, submitted_by=editor
+    )
+    steward_copy = Facility.objects.get(pk=detox_atlanta.pk)
+    steward_copy.hours = "Open 24/7"
+    steward_copy.save()
+
+    change.approve(steward)  # change.facility is the copy loaded before the steward's edit
+
+    detox_atlanta.refresh_from_db()
+    assert (detox_atlanta.name2, detox_atlanta.hours) == ("Peachtree Recovery", "Open 24/7")
