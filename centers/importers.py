@@ -488,6 +488,7 @@ def compare(
             facility = Facility(id=old["id"], **{name: old[name] for name in IMPORTED_FIELDS})
             for name, value in changes.items():
                 setattr(facility, name, value)
+            facility.follow_address(stored=old, located=geo.Point(row.values["latitude"], row.values["longitude"]))
             facility.slug = facility.make_slug()
             facility.search_flags = search_flags.flags_for((have | added) - removed)
             facility.imported_values, facility.imported_at, facility.updated_at = imported, now, now

@@ -1,4 +1,4 @@
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from centers.models import Facility, Service
@@ -51,3 +51,12 @@ def keep_search_flags_after_whole_row_save(sender, instance, created, raw, updat
         return  # a new facility has no services yet; fixtures are loaded as they are
     if update_fields is None or "search_flags" in update_fields:
         instance.refresh_search_flags()
+
+
+@receiver(pre_save, sender=Facility)
+@receiver(m2m_changed, sender=Facility.services.through)
+@receiver(m2m_changed, sender=Facility.insurers.through)
+def keep_the_version_written_in_bulk(sender, instance, action="pre_save", reverse=False, **kwargs):
+    """Before the first change to an imported (or demo) facility, record it as imported, so the change can be undone."""
+    if not reverse and not kwargs.get("raw") and action in ("pre_save", "pre_add", "pre_remove", "pre_clear"):
+        instance.record_version_before_first_change()

@@ -10,9 +10,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import dateformat, timezone
-from django.utils.text import capfirst
 
 from centers.importers import PHONE_RE, normalize_phone, normalize_url
 from centers.models import Availability, AvailabilityStatus, Facility, Service
@@ -49,6 +48,8 @@ STAFF_CATEGORIES = (
     ServiceCategory.LANGUAGE,
 )
 REVIEW_HELP = "Checked by the Finder team before families see it."
+# What the details form of a level of care sets.
+DETAIL_FIELDS = ("status", "open_slots", "waitlist_days", "note")
 
 
 def clock(moment: datetime) -> str:
@@ -116,6 +117,10 @@ class AvailabilityForm(forms.Form):
         super().__init__(data, initial=initial, auto_id=f"{prefix}-%s", label_suffix="")
         self.facility = facility
         self.availability: Availability | None = None
+        if (data or initial or {}).get("details"):
+            # The details form posts back what it showed, so saving writes only what this person changed.
+            for name in DETAIL_FIELDS:
+                self.fields[name].show_hidden_initial = True
 
     def clean(self):
         data = super().clean()
@@ -133,26 +138,23 @@ class AvailabilityForm(forms.Form):
     def level_of_care(self) -> LevelOfCare:
         return LevelOfCare(self.cleaned_data["level"])
 
-    def save(self, user) -> Availability:
-        """Store the new status (or just the new time, for "still accurate"), stamped with who said it."""
+    def save(self, user) -> Availability | None:
+        """Store what this person said, writing only what they changed (see AvailabilityQuerySet.answer).
+
+        None if the answer to confirm is gone (a steward deleted it meanwhile); the form then carries an error.
+        """
         data = self.cleaned_data
-        availability = self.availability or Availability(facility=self.facility, level=data["level"])
-        if not data["confirm"]:
-            if data["details"]:
-                availability.open_slots, availability.waitlist_days = data["open_slots"], data["waitlist_days"]
-                availability.note = data["note"]
-            elif availability.status != data["status"]:
-                # Numbers said for the old status ("3 beds open") are wrong for the new one.
-                availability.open_slots = availability.waitlist_days = None
-            availability.status = data["status"]
-        availability.updated_by, availability.updated_at = user, timezone.now()
-        try:
-            with transaction.atomic():
-                availability.save()
-        except IntegrityError:
-            # A colleague set this level for the first time at the same moment: update their row.
-            availability.pk = Availability.objects.get(facility=self.facility, level=data["level"]).pk
-            availability.save(force_update=True)
+        status, details = data["status"], None
+        if data["confirm"]:
+            status = None
+        elif data["details"]:
+            # The page posts back what it showed: what the person left alone is not theirs to write.
+            details = {name: data[name] for name in DETAIL_FIELDS if name != "status" and name in self.changed_data}
+            if "status" not in self.changed_data:
+                status = None
+        availability = Availability.objects.answer(self.facility, data["level"], user, status=status, details=details)
+        if availability is None:
+            self.add_error(None, "That answer was removed a moment ago. Choose accepting, waitlist or not accepting.")
         return availability
 
     def saved_message(self, availability: Availability) -> str:
@@ -436,9 +438,11 @@ class ListingForm(forms.ModelForm):
         # reviewed values until a steward approves them.
         for name in REVIEWED_FIELDS:
             setattr(facility, name, self.initial[name])
-        if any(name not in ("services", "insurers") for name in live):
+        changed = [name for name in live if name not in ("services", "insurers")]
+        if changed:
             facility._change_reason = "Edited by facility staff"
-            facility.save()
+            # Only what this person changed: a steward's edit since the page was loaded stays.
+            facility.save(update_fields=[*changed, "updated_at"])
         if "insurers" in live:
             facility.insurers.set(live["insurers"]["new"])
         services = live.get("services", {})
@@ -450,26 +454,6 @@ class ListingForm(forms.ModelForm):
         if review:
             change = PendingChange.objects.create(facility=facility, changes=review, submitted_by=user)
         return live, change
-
-
-def describe_changes(changes) -> list[PendingChange]:
-    """The changes, each with ``lines``: plain sentences naming fields and services as staff know them."""
-    changes = list(changes)
-    codes = {code for c in changes for codes in c.changes.get("services", {}).values() for code in codes}
-    labels = dict(Service.objects.filter(code__in=codes).values_list("code", "label"))
-    for change in changes:
-        change.lines = []
-        for name, value in change.changes.items():
-            if name == "services":
-                for action, verb in (("add", "Add"), ("remove", "Remove")):
-                    for code in value.get(action, []):
-                        change.lines.append(f"{verb}: {labels.get(code, code)}")
-            elif name == "insurers":
-                change.lines.append("Insurance companies changed")
-            else:
-                label = capfirst(Facility._meta.get_field(name).verbose_name)
-                change.lines.append(f"{label}: “{value['old'] or '(blank)'}” → “{value['new'] or '(blank)'}”")
-    return changes
 
 
 def saved_summary(live: dict, change: PendingChange | None) -> str:

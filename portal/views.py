@@ -20,7 +20,6 @@ from portal.forms import (
     ListingForm,
     ResolveReportForm,
     availability_levels,
-    describe_changes,
     invitation_situation,
     saved_summary,
 )
@@ -52,7 +51,7 @@ def render_facility(request, membership, *, availability_form=None, report_form=
         "resolved_reports": facility.problem_reports.filter(status=ProblemReport.Status.RESOLVED)[:10],
         "report_form": report_form,
         "failed_report": report,
-        "changes": describe_changes(PendingChange.objects.for_staff_of([facility])),
+        "changes": PendingChange.objects.for_staff_of([facility]).described(),
     }
     return render(request, "portal/facility.html", context, status=status)
 
@@ -62,7 +61,7 @@ def home(request):
     context = {
         "memberships": request.user.memberships.with_facility_summary(),
         "fresh_since": fresh_since(),
-        "changes": describe_changes(PendingChange.objects.for_staff_of(request.user.memberships.values("facility"))),
+        "changes": PendingChange.objects.for_staff_of(request.user.memberships.values("facility")).described(),
     }
     return render(request, "portal/home.html", context)
 
@@ -80,6 +79,8 @@ def set_availability(request, pk):
     if not form.is_valid():
         return render_facility(request, membership, availability_form=form, status=400)
     availability = form.save(request.user)
+    if availability is None:
+        return render_facility(request, membership, availability_form=form, status=409)
     messages.success(request, form.saved_message(availability))
     return redirect(reverse("portal:facility", kwargs={"pk": pk}) + f"#level-{availability.level}")
 
@@ -99,7 +100,7 @@ def edit_listing(request, pk):
         "membership": membership,
         "facility": facility,
         "form": form,
-        "changes": describe_changes(PendingChange.objects.for_staff_of([facility])),
+        "changes": PendingChange.objects.for_staff_of([facility]).described(),
     }
     return render(request, "portal/edit_listing.html", context, status=400 if form.is_bound else 200)
 

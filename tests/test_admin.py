@@ -409,8 +409,9 @@ def test_pending_changes_list_shows_waiting_first_with_a_readable_diff(steward_c
 
     assert list(response.context["cl"].result_list) == [phone_change, decided]
     html = response.content.decode()
-    assert "Phone: “(404) 555-0100” → “(404) 555-0199”" in html
-    assert "Add: OP" in html and "Remove: BU" in html
+    # The same words staff read in the portal (one description of a pending change): labels, not codes.
+    assert "Main phone: “(404) 555-0100” → “(404) 555-0199”" in html
+    assert "Add: Outpatient" in html and "Remove: Buprenorphine used in treatment" in html
 
 
 def test_approving_in_the_change_form_applies_values_and_services(steward_client, steward, phone_change):

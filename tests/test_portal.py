@@ -9,9 +9,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from centers.models import Availability, AvailabilityStatus, Insurer
+from centers.models import Availability, AvailabilityStatus, Facility, Insurer
 from centers.vocabulary import VerifiedBy
-from portal.forms import ListingForm, split_changes
+from portal.forms import AvailabilityForm, ListingForm, split_changes
 from portal.models import Invitation, Membership, PendingChange, ProblemReport
 from portal.models.review import ReviewStatus
 from tests.conftest import make_facility, make_user
@@ -170,6 +170,69 @@ def test_details_form_saves_numbers_and_note(client, clerk, detox_atlanta):
         None,
         "Ask",
     )
+
+
+def test_still_accurate_after_a_colleague_changed_the_status_keeps_their_status(
+    client, clerk, editor, detox_atlanta, stale_detox
+):
+    # Clara's "Still accurate" is validated (reading the row), then Eddie's change lands, then hers is saved.
+    form = AvailabilityForm({"level": "medical-detox", "confirm": "1"}, facility=detox_atlanta)
+    assert form.is_valid()
+    client.force_login(editor)
+    assert set_availability(client, detox_atlanta, level="medical-detox", status="not-accepting").status_code == 302
+
+    saved = form.save(clerk)
+
+    stale_detox.refresh_from_db()
+    assert stale_detox.status == AvailabilityStatus.NOT_ACCEPTING
+    assert stale_detox.updated_by == clerk and stale_detox.is_current
+    assert form.saved_message(saved).startswith("Medical detox: Not accepting new patients, confirmed")
+    assert [h.status for h in stale_detox.history.all()][:2] == ["not-accepting", "not-accepting"]
+
+
+def test_details_from_an_older_page_write_only_what_was_changed_there(
+    client, clerk, editor, detox_atlanta, stale_detox
+):
+    client.force_login(clerk)
+    page = client.get(reverse("portal:facility", args=[detox_atlanta.pk])).content.decode()
+    # The details form carries what it showed, so the server can tell what this person changed.
+    assert 'name="initial-status" value="accepting"' in page and 'name="initial-open_slots" value="2"' in page
+    stale_detox.status, stale_detox.open_slots = AvailabilityStatus.WAITLIST, None
+    stale_detox.save()  # a colleague, after Clara's page was loaded
+
+    shown = {"status": "accepting", "open_slots": "2", "waitlist_days": "", "note": "Call before noon"}
+    data = {**shown, **{f"initial-{name}": value for name, value in shown.items()}}
+    response = set_availability(
+        client, detox_atlanta, level="medical-detox", details="True", **{**data, "note": "Ring"}
+    )
+
+    assert response.status_code == 302
+    stale_detox.refresh_from_db()
+    assert (stale_detox.status, stale_detox.open_slots, stale_detox.note) == ("waitlist", None, "Ring")
+
+
+def test_a_listing_edit_writes_only_what_staff_changed(editor, steward, detox_atlanta):
+    form = ListingForm(listing_data(detox_atlanta, hours="Mon–Fri 8–6"), instance=detox_atlanta)
+    assert form.is_valid()
+    steward_copy = Facility.objects.get(pk=detox_atlanta.pk)
+    steward_copy.description = "Medical detox with a nurse on site at all hours."
+    steward_copy.save()  # a steward, after the page was loaded
+
+    form.save(editor)
+
+    detox_atlanta.refresh_from_db()
+    assert detox_atlanta.hours == "Mon–Fri 8–6"
+    assert detox_atlanta.description == "Medical detox with a nurse on site at all hours."
+
+
+def test_still_accurate_for_a_row_deleted_meanwhile_says_so_and_creates_nothing(clerk, detox_atlanta, stale_detox):
+    form = AvailabilityForm({"level": "medical-detox", "confirm": "1"}, facility=detox_atlanta)
+    assert form.is_valid()
+    stale_detox.delete()  # a steward removed the wrong row
+
+    assert form.save(clerk) is None
+    assert "removed a moment ago" in form.non_field_errors()[0]
+    assert not Availability.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -576,3 +639,17 @@ def test_an_invitation_used_a_moment_ago_by_another_request_creates_no_account(c
     from django.contrib.auth import get_user_model
 
     assert not get_user_model().objects.filter(username="new@example.org").exists()  # rolled back
+
+
+def test_approving_a_change_keeps_edits_made_after_the_facility_was_loaded(editor, steward, detox_atlanta):
+    change = PendingChange.objects.create(
+        facility=detox_atlanta, changes={"name2": {"old": "", "new": "Peachtree Recovery"}}, submitted_by=editor
+    )
+    steward_copy = Facility.objects.get(pk=detox_atlanta.pk)
+    steward_copy.hours = "Open 24/7"
+    steward_copy.save()
+
+    change.approve(steward)  # change.facility is the copy loaded before the steward's edit
+
+    detox_atlanta.refresh_from_db()
+    assert (detox_atlanta.name2, detox_atlanta.hours) == ("Peachtree Recovery", "Open 24/7")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -27,6 +27,40 @@ class AvailabilityQuerySet(models.QuerySet):
 
     def accepting(self):
         return self.current().filter(status=AvailabilityStatus.ACCEPTING)
+
+    def answer(self, facility, level: str, user, *, status: str | None = None, details: dict | None = None):
+        """Record what staff said about one level of care, writing only what this answer changes.
+
+        ``status`` None confirms the answer as it stands ("still accurate": only the time and who
+        move). ``details`` are the detail fields the person changed; a one-tap answer has none, and
+        its new status clears numbers said for the old one. Two people can answer at once, so the
+        row is locked and read here rather than trusted from an earlier read: a colleague's answer
+        a moment ago is kept. Returns None if there is no answer to confirm.
+        """
+        rows = self.select_for_update().filter(facility=facility, level=level)
+        with transaction.atomic():
+            availability = rows.first()
+            if availability is None and status is not None:
+                try:
+                    with transaction.atomic():
+                        values = {**(details or {}), "updated_by": user, "updated_at": timezone.now()}
+                        return self.create(facility=facility, level=level, status=status, **values)
+                except IntegrityError:
+                    # A colleague answered for this level for the first time at the same moment: answer after them.
+                    availability = rows.first()
+            if availability is None:
+                return None
+            changes = dict(details or {})
+            if status is not None and status != availability.status:
+                changes["status"] = status
+                if details is None:
+                    # Numbers said for the old status ("3 beds open") are wrong for the new one.
+                    changes.update(open_slots=None, waitlist_days=None)
+            for name, value in changes.items():
+                setattr(availability, name, value)
+            availability.updated_by, availability.updated_at = user, timezone.now()
+            availability.save(update_fields=[*changes, "updated_by", "updated_at"])
+        return availability
 
 
 class Availability(models.Model):

@@ -227,6 +227,17 @@ def stale_before():
     return timezone.now() - timedelta(days=settings.FINDER_VERIFICATION_STALE_DAYS)
 
 
+# Moving any of these moves the facility; street2 is a suite or unit line, so it does not.
+ADDRESS_FIELDS = ("street1", "city", "state", "zip_code")
+PLACE_FIELDS = (*ADDRESS_FIELDS, "latitude", "longitude")
+
+# Kept at module level so that the version before a bulk write can be recorded with its services
+# and insurers (see Facility.record_version_before_first_change).
+FACILITY_HISTORY = HistoricalRecords(
+    m2m_fields=["services", "insurers"], excluded_fields=["imported_values", "updated_at", "slug", "search_flags"]
+)
+
+
 class Facility(models.Model):
     name = models.CharField(max_length=200)
     name2 = models.CharField(
@@ -283,9 +294,7 @@ class Facility(models.Model):
         blank=True, help_text="When a new patient can call or walk in for an assessment. Say if it's 24/7."
     )
 
-    history = HistoricalRecords(
-        m2m_fields=[services, insurers], excluded_fields=["imported_values", "updated_at", "slug", "search_flags"]
-    )
+    history = FACILITY_HISTORY
 
     objects = FacilityQuerySet.as_manager()
 
@@ -310,19 +319,102 @@ class Facility(models.Model):
 
     def save(self, *args, **kwargs):
         self.slug = self.make_slug()
-        if self.latitude is None or self.longitude is None:
-            # Coordinates are computed when saved, never on each request.
-            point = geo.zip_point(self.zip_code or "")
-            if point is not None:
-                self.latitude, self.longitude = point.latitude, point.longitude
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(PLACE_FIELDS):
+            self.follow_address()
         super().save(*args, **kwargs)
+        self._remember_place()
 
     def get_absolute_url(self):
         return reverse("centers:detail", kwargs={"pk": self.pk, "slug": self.slug or "facility"})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        facility = super().from_db(db, field_names, values)
+        facility._remember_place()
+        return facility
+
     def clean(self):
-        if (self.latitude is None or self.longitude is None) and geo.zip_point(self.zip_code or "") is None:
+        stored = self._stored_place()
+        moved = stored is not None and self.moved_from(stored) and self._coordinates_as(stored)
+        if moved and self.address_point() is None:
+            raise ValidationError(
+                {"zip_code": "We don't know where this ZIP code is, so enter the latitude and longitude too."}
+            )
+        if (self.latitude is None or self.longitude is None) and self.address_point() is None:
             raise ValidationError({"zip_code": "We don't know this ZIP code, so enter the latitude and longitude."})
+
+    # Coordinates follow the address. save() calls follow_address(); bulk writers (the importer) call it themselves.
+
+    def follow_address(self, stored: dict | None = None, located: geo.Point | None = None) -> None:
+        """Re-place the facility if its address changed but its coordinates did not: they belong to the old address.
+
+        ``stored`` is the address and coordinates as saved (read from the database if not given);
+        ``located`` is where the writer knows the new address to be (an import file's coordinates),
+        otherwise the ZIP code's or city's centre is used, offline. Coordinates changed together
+        with the address are kept: whoever typed them knows better than a ZIP centre.
+        """
+        if stored is None:
+            stored = self._stored_place()
+        if stored is not None and self.moved_from(stored) and self._coordinates_as(stored):
+            point = located or self.address_point()
+            self.latitude, self.longitude = (point.latitude, point.longitude) if point else (None, None)
+        elif self.latitude is None or self.longitude is None:
+            point = self.address_point()
+            if point is not None:
+                self.latitude, self.longitude = point.latitude, point.longitude
+
+    def moved_from(self, stored: dict) -> bool:
+        """Whether the address differs from ``stored`` (ignoring case and spacing)."""
+        return any(_plain(getattr(self, name)) != _plain(stored[name]) for name in ADDRESS_FIELDS)
+
+    def address_point(self) -> geo.Point | None:
+        """The centre of the facility's ZIP code, else of its city; offline, never an online lookup."""
+        point = geo.zip_point(self.zip_code or "")
+        city = f"{self.city}, {self.state}"
+        if point is None and geo.CITY_STATE_RE.match(city):
+            # Only the "City, ST" branch of lookup_place can match here, so no geocoder is called.
+            try:
+                point = geo.lookup_place(city)
+            except geo.PlaceNotFound:
+                point = None
+        return point
+
+    def _coordinates_as(self, stored: dict) -> bool:
+        return self.latitude == stored["latitude"] and self.longitude == stored["longitude"]
+
+    def _remember_place(self) -> None:
+        # The address and coordinates as stored, so save() can tell which of them someone changed.
+        if all(name in self.__dict__ for name in PLACE_FIELDS):
+            self._stored = {name: self.__dict__[name] for name in PLACE_FIELDS}
+
+    def _stored_place(self) -> dict | None:
+        stored = getattr(self, "_stored", None)
+        if stored is None and self.pk is not None:
+            # Built rather than loaded (a history version being reverted to): ask the database.
+            stored = Facility.objects.filter(pk=self.pk).values(*PLACE_FIELDS).first()
+        return stored
+
+    # History. Imports and demo data write in bulk, without history; the version they wrote is
+    # recorded just before the first change through the ORM, so that change can be undone too.
+
+    def record_version_before_first_change(self) -> None:
+        """Record the stored facility as a version if a bulk write (import, demo data) left it without one.
+
+        Called before every save and every change to services or insurers (centers/signals.py).
+        """
+        if self.pk is None or self.source == Source.FINDER:
+            return  # Facilities added in Finder are saved through the ORM from the start.
+        stored = Facility.objects.filter(pk=self.pk).first()
+        if stored is None:
+            return
+        written_in_bulk_at = stored.imported_at or stored.created_at
+        latest = self.history.order_by("-history_date").values_list("history_date", flat=True).first()
+        if latest is not None and latest >= written_in_bulk_at:
+            return
+        stored._history_date, stored._history_user = written_in_bulk_at, None
+        stored._change_reason = "As imported" if stored.source == Source.SAMHSA else "As generated (demo data)"
+        FACILITY_HISTORY.create_historical_record(stored, "+" if latest is None else "~")
 
     def make_slug(self) -> str:
         return slugify(f"{self.name} {self.city} {self.state}")[:200]
@@ -404,3 +496,7 @@ class Facility(models.Model):
     def full_address(self) -> str:
         street = ", ".join(part for part in (self.street1, self.street2) if part)
         return f"{street}, {self.city}, {self.state} {self.zip_code}"
+
+
+def _plain(value) -> str:
+    return " ".join(str(value or "").lower().split())

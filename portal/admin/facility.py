@@ -67,6 +67,14 @@ class FacilityForm(forms.ModelForm):
         help_text="Marks the listing verified by the Finder team when you save.",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        version = getattr(self.instance, "_history", None)  # set by simple-history on a version's instance
+        if version is not None:
+            # Reverting: the instance's own services and insurers are today's; show (and so save) the version's.
+            self.initial["services"] = list(version.services.values_list("service_id", flat=True))
+            self.initial["insurers"] = list(version.insurers.values_list("insurer_id", flat=True))
+
 
 @admin.register(Facility)
 class FacilityAdmin(SimpleHistoryAdmin):

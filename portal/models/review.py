@@ -8,6 +8,9 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
+
+from centers.models.facility import Facility, Service
 
 
 class ReviewStatus(models.TextChoices):
@@ -28,6 +31,15 @@ class PendingChangeQuerySet(models.QuerySet):
             .filter(Q(status=ReviewStatus.PENDING) | Q(reviewed_at__gte=decided_since))
             .select_related("facility", "submitted_by")
         )
+
+    def described(self) -> list[PendingChange]:
+        """The changes, each with ``lines`` from describe(), reading the service labels once for all."""
+        changes = list(self)
+        codes = {code for change in changes for codes in change.changes.get("services", {}).values() for code in codes}
+        labels = dict(Service.objects.filter(code__in=codes).values_list("code", "label")) if codes else {}
+        for change in changes:
+            change.lines = change.describe(labels)
+        return changes
 
 
 class PendingChange(models.Model):
@@ -59,29 +71,36 @@ class PendingChange(models.Model):
     def __str__(self):
         return f"Change to {self.facility} by {self.submitted_by} ({self.get_status_display()})"
 
-    def describe(self) -> list[str]:
-        """One plain line per change, for staff and stewards."""
+    def describe(self, labels: dict[str, str] | None = None) -> list[str]:
+        """One plain line per change, naming fields and services as staff know them (for staff and stewards).
+
+        ``labels`` maps service codes to labels; read here if not given (described() reads them once for many).
+        """
+        services = self.changes.get("services", {})
+        if labels is None:
+            codes = [code for codes in services.values() for code in codes]
+            labels = dict(Service.objects.filter(code__in=codes).values_list("code", "label")) if codes else {}
         lines = []
-        for name, change in self.changes.items():
+        for name, value in self.changes.items():
             if name == "services":
-                if change.get("add"):
-                    lines.append(f"Add: {', '.join(change['add'])}")
-                if change.get("remove"):
-                    lines.append(f"Remove: {', '.join(change['remove'])}")
+                for action, verb in (("add", "Add"), ("remove", "Remove")):
+                    lines += [f"{verb}: {labels.get(code, code)}" for code in value.get(action, [])]
+            elif name == "insurers":
+                lines.append("Insurance companies changed")
             else:
-                lines.append(f"{name.replace('_', ' ').capitalize()}: “{change['old']}” → “{change['new']}”")
+                label = capfirst(Facility._meta.get_field(name).verbose_name)
+                lines.append(f"{label}: “{value['old'] or '(blank)'}” → “{value['new'] or '(blank)'}”")
         return lines
 
     @transaction.atomic
     def approve(self, steward, note: str = "") -> None:
         """Apply the change to the facility (recorded in its history as the steward's)."""
-        facility = self.facility
+        # The facility as it is now, locked: a copy loaded earlier would write back whatever changed since.
+        facility = self.facility = Facility.objects.select_for_update().get(pk=self.facility_id)
         for name, change in self.changes.items():
             if name != "services":
                 setattr(facility, name, change["new"])
-        if self.changes.keys() & {"street1", "street2", "city", "state", "zip_code"}:
-            # The old coordinates belong to the old address; save() places it at the new ZIP code.
-            facility.latitude = facility.longitude = None
+        # A new address moves the facility: Facility.save() re-places it (coordinates follow the address).
         facility._change_reason = f"Approved change #{self.pk} from {self.submitted_by}"
         facility.save()
         services = self.changes.get("services", {})
