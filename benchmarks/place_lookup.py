@@ -7,7 +7,8 @@ gazetteer is loaded first, as finder/wsgi.py does when a worker starts; its load
 The target is that the lat,lng outside the US costs no more than 2x the ZIP search.
 
 SQLite in a temporary file by default; set BENCH_DATABASE_URL to use another database (the
-benchmark migrates it and replaces its demo facilities).
+benchmark migrates it and replaces its demo facilities). On a throwaway PostgreSQL cluster:
+    scripts/with-postgres sh -c 'BENCH_DATABASE_URL=$DATABASE_URL .venv/bin/python benchmarks/place_lookup.py'
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ SEARCHES = {
     "lat,lng outside the US": "/?location=33.7,84.3&radius=100",
     "ZIP search": ZIP_SEARCH,
     "lat,lng in Atlanta": "/?location=33.75,-84.39&radius=100",
+    "lat,lng in Nevada, no results": "/?location=40.0,-117.0&radius=5",
     "lat,lng on Adak (AK), whole state": "/?location=51.88,-176.66&radius=state",
 }
 TARGET_RATIO = 2.0
