@@ -68,3 +68,8 @@ bench: venv
 clean:
 	rm -rf staticfiles .pytest_cache .ruff_cache
 	find . -path ./.venv -prune -o -path ./node_modules -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+# Issue 7: a search from a lat,lng (even outside the US) costs no more than 2x a ZIP search.
+.PHONY: bench-places
+bench-places: venv
+	$(PYTHON) benchmarks/place_lookup.py

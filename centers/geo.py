@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import F, FloatField, Func
@@ -58,6 +58,21 @@ class PlaceNotFound(ValueError):
 
 # The gazetteer ---------------------------------------------------------------------------
 
+EARTH_RADIUS_MILES = 3958.8
+# A lat,lng farther than this from every ZIP centre (and every place in UNZIPPED_PLACES) is outside
+# the United States and its territories. Inhabited parts of the states and territories are within
+# about 100 miles of a ZIP centre (Ta'u, American Samoa: 80). Without state outlines, points just
+# across a border or a strait (Tijuana, Windsor, Havana) count as covered: a search from there is
+# harmless, and cheap.
+COVERAGE_MILES = 150.0
+# Inhabited US places with no ZIP centre within COVERAGE_MILES: the western Aleutians (Shemya and
+# Attu in the Near Islands; Amchitka and Kiska in the Rat Islands) have no civilian ZIP code.
+UNZIPPED_PLACES = (("AK", 52.72, 174.11), ("AK", 51.57, 178.88))
+OUTSIDE_COVERAGE = (
+    "That place is outside the United States and its territories, and Finder covers only those. "
+    "Try a US ZIP code or a city and state, like 30301 or Atlanta, GA."
+)
+
 
 @dataclass(frozen=True)
 class ZipPlace:
@@ -70,71 +85,179 @@ class ZipPlace:
     area_code: str
 
 
+@dataclass(frozen=True)
+class NearestZip:
+    """The ZIP centre nearest a point: its state, how far it is, and how many centres were examined."""
+
+    state: str
+    miles: float
+    examined: int
+
+
+def _unit_vector(latitude: float, longitude: float) -> tuple[float, float, float]:
+    latitude, longitude = math.radians(latitude), math.radians(longitude)
+    return (
+        math.cos(latitude) * math.cos(longitude),
+        math.cos(latitude) * math.sin(longitude),
+        math.sin(latitude),
+    )
+
+
+def _chord_for_miles(miles: float) -> float:
+    return 2 * math.sin(min(miles / EARTH_RADIUS_MILES, math.pi) / 2)
+
+
+class _ZipIndex:
+    """A k-d tree over ZIP centres as points on the unit sphere, built once per process.
+
+    Straight-line (chord) distance between unit vectors orders points exactly as distance along the
+    sphere does, and needs no special case at the antimeridian or the poles. A search never looks
+    farther than ``within_miles``: it examines about 20 of the 38,000 distinct centres, and at most a
+    few hundred (just off the densest coasts; see tests/test_geo.py).
+    """
+
+    LEAF_SIZE = 16
+
+    def __init__(self, centres: list[tuple[float, float, str]]):
+        vectors = [_unit_vector(latitude, longitude) for latitude, longitude, _ in centres]
+        self.coordinates = [[vector[axis] for vector in vectors] for axis in range(3)]
+        self.states = [state for _, _, state in centres]
+        self.root = self._build(list(range(len(centres))))
+
+    def _build(self, indexes: list[int]):
+        """A leaf is a list of indexes; a branch is (axis, split value, lower half, upper half)."""
+        if len(indexes) <= self.LEAF_SIZE:
+            return indexes
+        # Split across the widest extent, so that cells stay compact rather than long slivers.
+        axis = max(range(3), key=lambda axis: self._extent(indexes, axis))
+        indexes.sort(key=self.coordinates[axis].__getitem__)
+        middle = len(indexes) // 2
+        split = self.coordinates[axis][indexes[middle]]
+        return (axis, split, self._build(indexes[:middle]), self._build(indexes[middle:]))
+
+    def _extent(self, indexes: list[int], axis: int) -> float:
+        values = [self.coordinates[axis][index] for index in indexes]
+        return max(values) - min(values)
+
+    def nearest(self, latitude: float, longitude: float, within_miles: float) -> NearestZip | None:
+        """The nearest centre no farther than ``within_miles``, or None."""
+        query = _unit_vector(latitude, longitude)
+        xs, ys, zs = self.coordinates
+        qx, qy, qz = query
+        best_index, best_distance, examined = -1, _chord_for_miles(within_miles) ** 2, 0
+        # Each entry: a node, and how far off the query is from the node's cell along each axis, so the
+        # squared sum of those is a lower bound on the distance to any centre in it (Arya and Mount).
+        stack = [(self.root, 0.0, (0.0, 0.0, 0.0))]
+        while stack:
+            node, bound, offsets = stack.pop()
+            if bound > best_distance:
+                continue  # every centre in this node is farther than the best one found so far
+            if isinstance(node, list):
+                examined += len(node)
+                for index in node:
+                    distance = (qx - xs[index]) ** 2 + (qy - ys[index]) ** 2 + (qz - zs[index]) ** 2
+                    if distance <= best_distance:
+                        best_index, best_distance = index, distance
+                continue
+            axis, split, lower, upper = node
+            gap = query[axis] - split
+            near, far = (lower, upper) if gap < 0 else (upper, lower)
+            far_offsets = (*offsets[:axis], gap, *offsets[axis + 1 :])
+            stack.append((far, bound - offsets[axis] ** 2 + gap * gap, far_offsets))
+            stack.append((near, bound, offsets))  # searched first
+        if best_index < 0:
+            return None
+        miles = 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(best_distance) / 2))
+        return NearestZip(self.states[best_index], miles, examined)
+
+
 @dataclass
 class _Gazetteer:
-    places: list[ZipPlace]
-    zips: dict[str, Point]
-    cities: dict[tuple[str, str], Point]
-    grid: dict[tuple[int, int], list[Point]]
+    # Plain tuples, made into Points when looked up: 40,000 Points would add to every start-up.
+    zips: dict[str, tuple[float, float, str, str]]  # ZIP: latitude, longitude, label, state
+    cities: dict[tuple[str, str], tuple[float, float, str]]  # (city key, state): latitude, longitude, label
+    index: _ZipIndex
+    residential_rows: list[dict]
+
+
+_NON_LETTERS = re.compile(r"[^A-Z ]")
+_ABBREVIATIONS = {"ST": "SAINT", "FT": "FORT", "MT": "MOUNT"}
 
 
 def _city_key(city: str) -> str:
-    city = re.sub(r"[^A-Z ]", "", city.upper().replace("-", " "))
-    city = re.sub(r"\bST\b", "SAINT", city)
-    city = re.sub(r"\bFT\b", "FORT", city)
-    city = re.sub(r"\bMT\b", "MOUNT", city)
-    return " ".join(city.split())
+    words = _NON_LETTERS.sub("", city.upper().replace("-", " ")).split()
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
 
 
 @cache
 def _gazetteer() -> _Gazetteer:
-    import zipcodes  # ~40k records; loaded once per process, on first use.
+    """Load the ~42,000 ZIP records once per process (finder/wsgi.py does it at startup)."""
+    import zipcodes
 
-    places: list[ZipPlace] = []
-    zips: dict[str, Point] = {}
-    city_points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
-    city_names: dict[tuple[str, str], str] = {}
-    grid: dict[tuple[int, int], list[Point]] = defaultdict(list)
+    zips: dict[str, tuple[float, float, str, str]] = {}
+    # City centres are the mean of their ZIP centres: running sums, not lists of points.
+    city_sums: dict[tuple[str, str], list] = {}
+    city_keys: dict[str, str] = {}  # many ZIPs share a city name; normalise each name once
+    centres: dict[tuple[float, float], str] = {}  # many ZIPs share a centre, too
+    residential_rows: list[dict] = []
     for row in zipcodes.list_all():
         latitude, longitude = float(row["lat"]), float(row["long"])
         if latitude == 0 and longitude == 0:
             continue
-        point = Point(latitude, longitude, f"{row['zip_code']} ({row['city']}, {row['state']})", row["state"])
-        zips[row["zip_code"]] = point
-        if row["zip_code_type"] == "STANDARD" and row["active"] and row["state"] in STATE_NAMES:
-            area_code = (row.get("area_codes") or ["555"])[0]
-            places.append(
-                ZipPlace(row["zip_code"], row["city"], row["state"], row["county"], latitude, longitude, area_code)
-            )
-        grid[int(math.floor(latitude)), int(math.floor(longitude))].append(point)
-        for city in [row["city"], *row.get("acceptable_cities", [])]:
-            key = (_city_key(city), row["state"])
-            city_points[key].append((latitude, longitude))
-            city_names.setdefault(key, f"{city.title() if city.isupper() else city}, {row['state']}")
+        zip_code, state = row["zip_code"], row["state"]
+        zips[zip_code] = (latitude, longitude, f"{zip_code} ({row['city']}, {state})", state)
+        if state not in STATE_NAMES:
+            continue  # military post offices (AA, AE, AP)
+        centres.setdefault((latitude, longitude), state)
+        if row["zip_code_type"] == "STANDARD" and row["active"]:
+            residential_rows.append(row)
+        for city in [row["city"], *row["acceptable_cities"]]:
+            name = city_keys.get(city)
+            if name is None:
+                name = city_keys[city] = _city_key(city)
+            sums = city_sums.get((name, state))
+            if sums is None:
+                label = f"{city.title() if city.isupper() else city}, {state}"
+                city_sums[name, state] = [latitude, longitude, 1, label]
+            else:
+                sums[0] += latitude
+                sums[1] += longitude
+                sums[2] += 1
     cities = {
-        key: Point(
-            sum(p[0] for p in points) / len(points),
-            sum(p[1] for p in points) / len(points),
-            city_names[key],
-            key[1],
-        )
-        for key, points in city_points.items()
+        key: (sum_latitude / count, sum_longitude / count, label)
+        for key, (sum_latitude, sum_longitude, count, label) in city_sums.items()
     }
-    return _Gazetteer(places=places, zips=zips, cities=cities, grid=grid)
+    index_centres = [(latitude, longitude, state) for (latitude, longitude), state in centres.items()]
+    index_centres += [(latitude, longitude, state) for state, latitude, longitude in UNZIPPED_PLACES]
+    return _Gazetteer(zips=zips, cities=cities, index=_ZipIndex(index_centres), residential_rows=residential_rows)
+
+
+def load_gazetteer() -> None:
+    """Load the gazetteer and build its index now, so that no search pays for it (see finder/wsgi.py)."""
+    _gazetteer()
 
 
 def zip_point(zip_code: str) -> Point | None:
     """The center of a 5-digit ZIP code, or None if the gazetteer doesn't know it."""
-    return _gazetteer().zips.get(zip_code[:5])
+    found = _gazetteer().zips.get(zip_code[:5])
+    return Point(*found) if found else None
 
 
-def all_zip_points() -> list[Point]:
-    return list(_gazetteer().zips.values())
-
-
+@cache
 def residential_zip_places() -> list[ZipPlace]:
     """Active standard (street-delivery) ZIP codes in the states and territories, for demo data."""
-    return _gazetteer().places
+    return [
+        ZipPlace(
+            row["zip_code"],
+            row["city"],
+            row["state"],
+            row["county"],
+            float(row["lat"]),
+            float(row["long"]),
+            (row.get("area_codes") or ["555"])[0],
+        )
+        for row in _gazetteer().residential_rows
+    ]
 
 
 def _state_code(text: str) -> str | None:
@@ -147,15 +270,23 @@ def _state_code(text: str) -> str | None:
     return None
 
 
+def nearest_zip(point: Point, within_miles: float = COVERAGE_MILES) -> NearestZip | None:
+    """The ZIP centre nearest ``point`` if one is within ``within_miles``; bounded work for any point."""
+    return _gazetteer().index.nearest(point.latitude, point.longitude, within_miles)
+
+
 def nearest_state(point: Point) -> str:
-    """The state of the nearest ZIP code center (for "anywhere in this state" from coordinates)."""
-    grid = _gazetteer().grid
-    row, col = int(math.floor(point.latitude)), int(math.floor(point.longitude))
-    candidates = [p for dr in (-1, 0, 1) for dc in (-1, 0, 1) for p in grid.get((row + dr, col + dc), [])]
-    if not candidates:
-        candidates = all_zip_points()
-    best = min(candidates, key=lambda p: miles_between(point, p))
-    return best.state
+    """The state of the nearest ZIP centre, or "" for a point outside the US and its territories."""
+    nearest = nearest_zip(point)
+    return nearest.state if nearest else ""
+
+
+def covered(point: Point) -> Point:
+    """``point`` with its state, or PlaceNotFound if it is outside the US and its territories."""
+    nearest = nearest_zip(point)
+    if nearest is None:
+        raise PlaceNotFound(OUTSIDE_COVERAGE)
+    return Point(point.latitude, point.longitude, point.label, point.state or nearest.state)
 
 
 # Looking up what people type ----------------------------------------------------------------
@@ -182,7 +313,7 @@ def lookup_place(text: str) -> Point:
                 "Those coordinates are off the map. Latitude must be between -90 and 90 and "
                 "longitude between -180 and 180."
             )
-        return point
+        return covered(point)
 
     if text.isdigit():
         raise PlaceNotFound("A ZIP code has 5 digits, like 30301.")
@@ -190,13 +321,13 @@ def lookup_place(text: str) -> Point:
     if match := CITY_STATE_RE.match(text):
         state = _state_code(match.group("state"))
         if state:
-            point = _gazetteer().cities.get((_city_key(match.group("city")), state))
-            if point is None:
+            found = _gazetteer().cities.get((_city_key(match.group("city")), state))
+            if found is None:
                 raise PlaceNotFound(
                     f"We couldn't find a city called {match.group('city').strip()} in "
                     f"{STATE_NAMES[state]}. Check the spelling, or try a ZIP code."
                 )
-            return point
+            return Point(*found, state)
 
     return geocode_address(text)
 
@@ -220,8 +351,7 @@ def geocode_address(text: str) -> Point:
         raise PlaceNotFound("The address lookup service isn't answering right now. Try a ZIP code instead.") from None
     if location is None:
         raise PlaceNotFound("We couldn't find that address. Check it, or try a ZIP code.")
-    point = Point(location.latitude, location.longitude, text)
-    return Point(point.latitude, point.longitude, text, nearest_state(point))
+    return covered(Point(location.latitude, location.longitude, text))
 
 
 @cache
@@ -245,18 +375,49 @@ def miles_between(a: Point, b: Point) -> float:
     return geodesic((a.latitude, a.longitude), (b.latitude, b.longitude)).miles
 
 
-def bounding_box(origin: Point, miles: float) -> tuple[float, float, float, float]:
-    """(min_lat, max_lat, min_lng, max_lng) that contains every point within ``miles``."""
+class BoundingBox(NamedTuple):
+    """Latitude and longitude ranges in degrees, longitudes within [-180, 180].
+
+    A box that crosses the antimeridian (the Aleutians) has ``min_lng > max_lng``, as in GeoJSON
+    (RFC 7946, section 5.2): it is the two ranges given by ``longitude_ranges()``.
+    """
+
+    min_lat: float
+    max_lat: float
+    min_lng: float
+    max_lng: float
+
+    def longitude_ranges(self) -> list[tuple[float, float]]:
+        if self.min_lng <= self.max_lng:
+            return [(self.min_lng, self.max_lng)]
+        return [(self.min_lng, 180.0), (-180.0, self.max_lng)]
+
+    def contains(self, point: Point) -> bool:
+        return self.min_lat <= point.latitude <= self.max_lat and any(
+            low <= point.longitude <= high for low, high in self.longitude_ranges()
+        )
+
+
+def _normalised_longitude(longitude: float) -> float:
+    return (longitude + 180.0) % 360.0 - 180.0
+
+
+def bounding_box(origin: Point, miles: float) -> BoundingBox:
+    """A box that contains every point within ``miles`` of ``origin`` (see BoundingBox)."""
     # A degree of latitude is at least 68.7 miles; using slightly small degree lengths makes the
     # box a little larger than the circle, never smaller.
     lat_delta = miles / 68.6
-    widest_latitude = min(abs(origin.latitude) + lat_delta, 89.0)
-    lng_delta = min(miles / (68.9 * math.cos(math.radians(widest_latitude))), 180.0)
-    return (
-        origin.latitude - lat_delta,
-        origin.latitude + lat_delta,
-        origin.longitude - lng_delta,
-        origin.longitude + lng_delta,
+    min_lat, max_lat = max(origin.latitude - lat_delta, -90.0), min(origin.latitude + lat_delta, 90.0)
+    widest_latitude = max(abs(min_lat), abs(max_lat))
+    # Near a pole the circle may hold every longitude.
+    lng_delta = 180.0 if widest_latitude >= 89.0 else miles / (68.9 * math.cos(math.radians(widest_latitude)))
+    if lng_delta >= 180.0:
+        return BoundingBox(min_lat, max_lat, -180.0, 180.0)
+    return BoundingBox(
+        min_lat,
+        max_lat,
+        _normalised_longitude(origin.longitude - lng_delta),
+        _normalised_longitude(origin.longitude + lng_delta),
     )
 
 
@@ -289,8 +450,12 @@ class DistanceMiles(Func):
         mean_params = [*lat_params, self.origin.latitude]
         north_south = f"(({lat_sql} - %s) * %s)"
         north_south_params = [*lat_params, self.origin.latitude, km_per_degree_latitude]
-        east_west = f"(({lng_sql} - %s) * (111.41513 * COS({mean}) - 0.09455 * COS({mean} * 3.0)))"
-        east_west_params = [*lng_params, self.origin.longitude, *mean_params, *mean_params]
+        # The longitude difference wrapped into [-180, 180], so that across the antimeridian (Adak to
+        # Attu) it is the short way round. ROUND() is in SQLite's core and in PostgreSQL.
+        longitude_difference = f"(({lng_sql} - %s) - 360.0 * ROUND(({lng_sql} - %s) / 360.0))"
+        longitude_params = [*lng_params, self.origin.longitude, *lng_params, self.origin.longitude]
+        east_west = f"({longitude_difference} * (111.41513 * COS({mean}) - 0.09455 * COS({mean} * 3.0)))"
+        east_west_params = [*longitude_params, *mean_params, *mean_params]
         sql = f"(SQRT({north_south} * {north_south} + {east_west} * {east_west}) / {KM_PER_MILE})"
         return sql, [*north_south_params, *north_south_params, *east_west_params, *east_west_params]
 

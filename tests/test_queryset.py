@@ -55,6 +55,66 @@ def test_sql_distance_accuracy_across_us_latitudes(db, latitude):
         assert facility.distance_miles == pytest.approx(60, rel=0.005)
 
 
+def test_near_leaves_out_the_corners_of_the_bounding_box(db):
+    _, max_lat, _, max_lng = geo.bounding_box(atlanta, 25)
+    # Well inside the box, but 0.9 of the way to its corner: about 30 miles away, outside the circle.
+    corner = (
+        atlanta.latitude + 0.9 * (max_lat - atlanta.latitude),
+        atlanta.longitude + 0.9 * (max_lng - atlanta.longitude),
+    )
+    make_facility(name="In the corner", at=corner)
+    inside = make_facility(name="Inside", at=(atlanta.latitude + 0.3, atlanta.longitude))  # about 21 miles north
+    assert geo.miles_between(atlanta, geo.Point(*corner)) > 28
+    assert list(Facility.objects.near(atlanta, 25)) == [inside]
+
+
+# The antimeridian: the western Aleutians are east of 180 degrees, the rest of Alaska west of it.
+ADAK = geo.Point(51.88, -176.66)
+SHEMYA = (52.72, 174.11)
+ATTU = (52.93, 173.18)
+
+
+def test_near_reaches_across_the_antimeridian(db):
+    adak = make_facility(
+        name="Adak Clinic", city="Adak", state="AK", zip_code="99546", at=(ADAK.latitude, ADAK.longitude)
+    )
+    shemya = make_facility(name="Shemya Clinic", city="Shemya", state="AK", zip_code="99546", at=SHEMYA)
+    attu = make_facility(name="Attu Clinic", city="Attu", state="AK", zip_code="99546", at=ATTU)
+    # 850 miles east, and (Kamchatka) 1,000 miles west.
+    make_facility(name="Kodiak Clinic", city="Kodiak", state="AK", zip_code="99615", at=(57.79, -152.41))
+    make_facility(name="Too Far West", city="Attu", state="AK", zip_code="99546", at=(53.0, 158.65))
+    found = list(Facility.objects.near(ADAK, 500).by_distance(ADAK))
+    assert found == [adak, shemya, attu]
+    for facility in found[1:]:
+        expected = geodesic((ADAK.latitude, ADAK.longitude), (facility.latitude, facility.longitude)).miles
+        assert facility.distance_miles == pytest.approx(expected, rel=0.01)
+    assert list(Facility.objects.near(geo.Point(*SHEMYA), 100).by_distance(geo.Point(*SHEMYA))) == [shemya, attu]
+
+
+def test_distance_ordering_across_the_antimeridian_without_a_radius(db):
+    """'Anywhere in the state' from Adak: the islands west of 180 degrees are nearer than Anchorage."""
+    anchorage = make_facility(
+        name="Anchorage Clinic", city="Anchorage", state="AK", zip_code="99501", at=(61.22, -149.87)
+    )
+    attu = make_facility(name="Attu Clinic", city="Attu", state="AK", zip_code="99546", at=ATTU)
+    shemya = make_facility(name="Shemya Clinic", city="Shemya", state="AK", zip_code="99546", at=SHEMYA)
+    ordered = list(Facility.objects.in_state("AK").by_distance(ADAK))
+    assert ordered == [shemya, attu, anchorage]
+    assert ordered[1].distance_miles == pytest.approx(geo.miles_between(ADAK, geo.Point(*ATTU)), rel=0.01)
+
+
+def test_guam_and_american_samoa_searches_find_their_islands(db):
+    guam = make_facility(name="Guam Clinic", city="Hagatna", state="GU", zip_code="96910", at=(13.48, 144.75))
+    saipan = make_facility(name="Saipan Clinic", city="Saipan", state="MP", zip_code="96950", at=(15.18, 145.75))
+    pago_pago = make_facility(
+        name="Pago Pago Clinic", city="Pago Pago", state="AS", zip_code="96799", at=(-14.27, -170.70)
+    )
+    assert list(Facility.objects.near(geo.Point(13.44, 144.79), 100)) == [guam]
+    assert set(Facility.objects.near(geo.Point(13.44, 144.79), 150)) == {guam, saipan}
+    [found] = Facility.objects.near(geo.Point(-14.28, -170.70), 25)
+    assert found == pago_pago and found.distance_miles < 1
+
+
 def test_offering_matches_any_code_of_a_level(detox_atlanta, outpatient_decatur, methadone_macon):
     assert list(Facility.objects.offering([LevelOfCare.MEDICAL_DETOX])) == [detox_atlanta]
     assert set(Facility.objects.offering([LevelOfCare.MEDICAL_DETOX, LevelOfCare.INTENSIVE_OUTPATIENT])) == {

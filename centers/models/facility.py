@@ -128,10 +128,14 @@ class FacilityQuerySet(models.QuerySet):
     def near(self, origin: geo.Point, miles: float):
         """Facilities within ``miles`` of ``origin``, with ``distance_miles`` annotated."""
         # Bounding box first: it is one range scan on the (latitude, longitude) index; the exact
-        # distance is then computed only for the few rows inside the box.
-        min_lat, max_lat, min_lng, max_lng = geo.bounding_box(origin, miles)
+        # distance is then computed only for the few rows inside the box. Across the antimeridian
+        # (the Aleutians) the box is two longitude ranges.
+        box = geo.bounding_box(origin, miles)
+        longitudes = Q()
+        for low, high in box.longitude_ranges():
+            longitudes |= Q(longitude__range=(low, high))
         return (
-            self.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng))
+            self.filter(longitudes, latitude__range=(box.min_lat, box.max_lat))
             .annotate(distance_miles=geo.distance_miles_expression(origin))
             .filter(distance_miles__lte=miles)
         )
