@@ -19,19 +19,18 @@ import csv
 import hashlib
 import io
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
 from centers import geo, search_flags
 from centers.demo import remove_demo_accounts
 from centers.models import Facility, Service
+from centers.normalize import normalize_phone, normalize_url, normalize_zip, split_phones
 from centers.vocabulary import OPERATOR_CODES, FacilityType, Source
 
 LEADING_COLUMNS = (
@@ -48,12 +47,6 @@ TRUE_VALUES = {"1", "y", "yes", "true", "x"}
 # A quoted value may hold a line break or two; a row over more lines has swallowed the rows after it.
 MAX_LINES_PER_ROW = 3
 BASE_KEY_LENGTH = 20
-
-PHONE_RE = re.compile(
-    r"(?:\+?1[\s.\-]*)?\(?\s*(\d{3})\s*\)?[\s.\-]*(\d{3})[\s.\-]*(\d{4})(?:\s*(?:x|ext\.?|extension)\s*(\d{1,6}))?",
-    re.IGNORECASE,
-)
-validate_url = URLValidator(schemes=["http", "https"])
 
 
 class ImportFileError(Exception):
@@ -91,51 +84,6 @@ class ParsedRow:
     @property
     def digest(self) -> str:
         return content_digest(self.imported)
-
-
-# Normalising values -------------------------------------------------------------------------
-
-
-def format_phone(match: re.Match) -> str:
-    area, exchange, number, extension = match.groups()
-    text = f"({area}) {exchange}-{number}"
-    return f"{text} ext. {extension}" if extension else text
-
-
-def normalize_phone(text: str) -> str:
-    """'(334)673-2143' -> '(334) 673-2143'; '' if there is no 10-digit number."""
-    match = PHONE_RE.search(text or "")
-    return format_phone(match) if match else ""
-
-
-def split_phones(text: str) -> tuple[str, str]:
-    """The main and intake numbers from a cell like '(334)428-5050 Intake: (334)428-5040'."""
-    main = intake = ""
-    for match in PHONE_RE.finditer(text or ""):
-        before = text[: match.start()].lower()
-        if "intake" in before[-12:] and not intake:
-            intake = format_phone(match)
-        elif not main:
-            main = format_phone(match)
-    return main, intake
-
-
-def normalize_url(text: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        return ""
-    if not re.match(r"^https?://", text, re.IGNORECASE):
-        text = "http://" + text.lstrip("/")
-    validate_url(text)  # raises ValidationError
-    return text
-
-
-def normalize_zip(text: str) -> str:
-    digits = (text or "").strip().split("-")[0]
-    if not digits.isdigit() or not 3 <= len(digits) <= 5:
-        raise ValueError(f"ZIP code {text!r} is not 5 digits")
-    # Spreadsheets drop leading zeros (02134 -> 2134).
-    return digits.zfill(5)
 
 
 def facility_key(name1: str, name2: str, street1: str, street2: str, zip_code: str) -> str:

@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import dateformat, timezone
 
-from centers.importers import PHONE_RE, normalize_phone, normalize_url
 from centers.models import Availability, AvailabilityStatus, Facility, Service
 from centers.models.availability import fresh_since
+from centers.normalize import PHONE_RE, normalize_phone, normalize_url
 from centers.taxonomy import ServiceCategory
 from centers.vocabulary import LEVEL_OF_CARE_LABEL, LevelOfCare
 from portal.models import Invitation, PendingChange

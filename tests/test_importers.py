@@ -3,8 +3,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
-from centers.importers import ImportFileError, import_samhsa_file, normalize_url, split_phones
+from centers.importers import ImportFileError, import_samhsa_file
 from centers.models import Facility, Service
+from centers.normalize import normalize_url, split_phones
 from centers.vocabulary import Operator, Source
 from tests.conftest import export_row, make_facility, write_export
 

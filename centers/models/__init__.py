@@ -1,7 +1,8 @@
 """The treatment directory's models, one module per subject; import them from here."""
 
 from centers.models.availability import Availability, AvailabilityStatus
-from centers.models.facility import Facility, FacilityQuerySet, Insurer, Service
+from centers.models.facility import Facility, FacilityQuerySet
+from centers.models.service import Insurer, Service
 
 __all__ = [
     "Availability",

@@ -14,7 +14,8 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from centers import geo, search_flags
-from centers.taxonomy import ServiceCategory, category_and_label
+from centers.models.service import Insurer, Service
+from centers.taxonomy import ServiceCategory
 from centers.vocabulary import (
     FacilityType,
     Language,
@@ -27,39 +28,6 @@ from centers.vocabulary import (
     Status,
     VerifiedBy,
 )
-
-
-class Service(models.Model):
-    """One SAMHSA service code (a column of the export), such as OIT or MD."""
-
-    code = models.CharField(max_length=16, primary_key=True)
-    category = models.CharField(max_length=32, choices=ServiceCategory.choices, default=ServiceCategory.OTHER)
-    label = models.CharField(max_length=200, help_text="Plain words a family understands.")
-
-    class Meta:
-        ordering = ["category", "label"]
-
-    def __str__(self):
-        return f"{self.label} ({self.code})"
-
-    @classmethod
-    def create_missing(cls, codes) -> None:
-        """Add any codes not yet known, labelled by the taxonomy (unknown codes are kept, never dropped)."""
-        services = [cls(code, *category_and_label(code)) for code in codes]
-        cls.objects.bulk_create(services, ignore_conflicts=True)
-
-
-class Insurer(models.Model):
-    """A named insurance plan, so families can ask "do they take *my* insurance"."""
-
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 class FacilityQuerySet(models.QuerySet):

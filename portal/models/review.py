@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from centers.models.facility import Facility, Service
+from centers.models import Facility, Service
 
 
 class ReviewStatus(models.TextChoices):
