@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.cache import add_never_cache_headers
 
 
 class TrustedProxyMiddleware:
@@ -18,3 +19,24 @@ class TrustedProxyMiddleware:
             if forwarded:
                 request.META["REMOTE_ADDR"] = forwarded.split(",")[-1].strip()
         return self.get_response(request)
+
+
+class PrivatePagesNotStoredMiddleware:
+    """Send ``Cache-Control: no-store`` on every staff, helpline and admin response.
+
+    Those pages show callers' referrals, staff's listings and invitation links; a shared computer's
+    browser cache or a caching proxy must not keep a copy. Matched by path, not by view, so redirects,
+    404s, lockouts and error pages under these paths are covered too.
+    """
+
+    PREFIXES = ("/staff/", "/helpline/", "/admin/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # "/staff" (before the slash is appended) counts too; "/staffing/" would not.
+        if (request.path_info.rstrip("/") + "/").startswith(self.PREFIXES):
+            add_never_cache_headers(response)
+        return response
