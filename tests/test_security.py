@@ -1,6 +1,7 @@
 """Headers and habits that keep private pages private: no-store, Content-Security-Policy."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.http import HttpResponse, HttpResponseServerError
@@ -82,3 +83,45 @@ def test_a_server_error_under_a_private_path_is_not_stored_and_public_pages_are_
 def test_public_pages_may_be_cached_but_the_staff_login_may_not(client):
     assert not is_not_stored(client.get("/understanding-care/"))
     assert is_not_stored(client.get("/staff/login/"))
+
+
+# Content-Security-Policy (the browser tests check that no page breaks it)
+
+
+def policy_of(response) -> dict[str, list[str]]:
+    directives = [part.split() for part in response["Content-Security-Policy"].split(";") if part.strip()]
+    return {name: sources for name, *sources in directives}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/understanding-care/", "/staff/login/", "/admin/login/"])
+def test_pages_carry_a_policy_without_inline_script_eval_or_framing(client, path):
+    policy = policy_of(client.get(path))
+    assert policy["default-src"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]  # no 'unsafe-inline', no 'unsafe-eval', no other host
+    assert policy["style-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["form-action"] == ["'self'"]
+
+
+TEMPLATE_DIRS = [Path(__file__).resolve().parent.parent / "templates"]
+INLINE_CODE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|\sstyle\s*=|javascript:", re.IGNORECASE)
+
+
+def test_no_template_has_inline_script_event_handlers_or_style_attributes():
+    """The policy would block them: scripts go in static/js, styles in static/css."""
+    found = [
+        f"{path.relative_to(path.parents[1])}: {match.group(0).strip()}"
+        for directory in TEMPLATE_DIRS
+        for path in directory.rglob("*.html")
+        for match in INLINE_CODE.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, found
+
+
+def test_the_inline_code_pattern_finds_what_it_is_for():
+    for html in ("<script>alert(1)</script>", '<a onclick="x()">', '<p style="color:red">', '<a href="javascript:x">'):
+        assert INLINE_CODE.search(html), html
+    for html in ('<script src="/static/js/locate.js" defer></script>', '<p class="styled">', "<button data-on=1>"):
+        assert not INLINE_CODE.search(html), html
