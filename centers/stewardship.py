@@ -10,13 +10,13 @@ import csv
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from centers.models import Availability, Facility, Invitation, Membership, PendingChange, ProblemReport
 from centers.models.facility import stale_before
+from finder import mail
 
 # Days since a listing was last verified: key -> (label, at least, under). The dashboard shows the
 # fine buckets; the changelist filter offers the coarse ones ("stale" follows FINDER_VERIFICATION_STALE_DAYS).
@@ -202,10 +202,10 @@ def _cell(value):
 
 
 def send_invitation(invitation: Invitation, link: str) -> None:
-    """Email the invitation link (build it with request.build_absolute_uri(invitation.get_absolute_url()))."""
+    """Email the invitation link (request.build_absolute_uri(invitation.link_path())), or raise mail.NotSent."""
     facility = invitation.facility
     expires = timezone.localtime(invitation.expires_at)
-    send_mail(
+    mail.send(
         f"Finder: keep the listing for {facility.name} up to date",
         f"You've been invited to update the Finder listing for {facility.name} "
         f"({facility.city}, {facility.state}) as {invitation.get_role_display().lower()}.\n\n"
@@ -213,6 +213,5 @@ def send_invitation(invitation: Invitation, link: str) -> None:
         "means fewer wasted calls when someone is ready for help.\n\n"
         f"Set your password and start here:\n{link}\n\n"
         f"This link works once, until {expires:%B %d, %Y}. If you weren't expecting it, you can ignore this email.\n",
-        None,
-        [invitation.email],
+        invitation.email,
     )

@@ -1,14 +1,18 @@
-"""Headers and habits that keep private pages private: no-store, Content-Security-Policy."""
+"""Private pages stay private (no-store, Content-Security-Policy), email is honest, invitation tokens are hashed."""
 
+import hashlib
 import re
+import socket
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.http import HttpResponse, HttpResponseServerError
 from django.test import RequestFactory
-from django.urls import URLResolver, get_resolver
+from django.urls import URLResolver, get_resolver, reverse
 
 from centers.middleware import PrivatePagesNotStoredMiddleware
+from centers.models import ClaimRequest, Invitation, Membership, ProblemReport
 
 PRIVATE_PREFIXES = ("/staff/", "/helpline/", "/admin/")
 
@@ -125,3 +129,201 @@ def test_the_inline_code_pattern_finds_what_it_is_for():
         assert INLINE_CODE.search(html), html
     for html in ('<script src="/static/js/locate.js" defer></script>', '<p class="styled">', "<button data-on=1>"):
         assert not INLINE_CODE.search(html), html
+
+
+# Email: never "Sent" for mail that went nowhere, never a 500 when the mail server is down
+
+CALLER = "caller.private@example.net"
+CONSOLE = "django.core.mail.backends.console.EmailBackend"
+
+
+@pytest.fixture
+def console_email(settings):
+    """Email "set up" with the console backend, as `make run` does: it would print messages to the log."""
+    settings.EMAIL_BACKEND = CONSOLE
+
+
+@pytest.fixture
+def mail_server_down(settings):
+    """A real SMTP backend pointed at a local port where nothing listens: connecting is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
+
+
+def messages_on(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def shortlist_and_email(client, facility):
+    assert client.post(reverse("helpline:shortlist-add"), {"facility": facility.pk}).status_code == 302
+    return client.post(reverse("helpline:shortlist-email"), {"email": CALLER, "note": "Hello"})
+
+
+@pytest.mark.django_db
+def test_with_the_console_backend_the_helpline_email_is_not_sent_and_the_page_says_so(
+    client, helpline_worker, detox_atlanta, console_email, capsys, caplog
+):
+    client.force_login(helpline_worker)
+    response = shortlist_and_email(client, detox_atlanta)
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "this server is not set up to send email" in html and "Sent." not in html
+    printed = capsys.readouterr()
+    assert CALLER not in printed.out + printed.err + caplog.text  # the caller's address is in no log
+
+
+@pytest.mark.django_db
+def test_when_the_mail_server_is_down_the_helpline_email_is_503_and_not_sent(
+    client, helpline_worker, detox_atlanta, mail_server_down, caplog
+):
+    client.force_login(helpline_worker)
+    response = shortlist_and_email(client, detox_atlanta)
+    assert response.status_code == 503
+    assert "couldn&#x27;t be sent just now" in response.content.decode()
+    assert "Could not send an email (ConnectionRefusedError)" in caplog.text and CALLER not in caplog.text
+
+
+@pytest.mark.django_db
+def test_an_invitation_that_could_not_be_emailed_shows_the_link_to_pass_on_instead(
+    client, steward, detox_atlanta, console_email, capsys
+):
+    client.force_login(steward)
+    response = client.post(
+        reverse("admin:centers_invitation_add"),
+        {"email": "new@peachtree.example.org", "facility": detox_atlanta.pk, "role": "availability"},
+        follow=True,
+    )
+    [message] = [message for message in messages_on(response) if "emailed" in message]
+    assert message.startswith("The invitation was not emailed: email is not set up on this server.")
+    token = re.search(r"/staff/invitation/([^/]+)/", message).group(1)
+    assert token not in capsys.readouterr().out  # the link was not printed to the server log either
+    client.logout()
+    assert client.get(f"/staff/invitation/{token}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_approving_claims_when_the_mail_server_is_down_gives_the_steward_each_link(
+    client, steward, outpatient_decatur, mail_server_down
+):
+    claim = ClaimRequest.objects.create(
+        facility=outpatient_decatur, name="Dana", email="dana@decatur.example.org", job_title="Director", phone="1"
+    )
+    client.force_login(steward)
+    url = reverse("admin:centers_claimrequest_changelist")
+    response = client.post(url, {"action": "approve_selected", "_selected_action": [claim.pk]}, follow=True)
+    assert response.status_code == 200
+    [message] = messages_on(response)
+    assert "approved, but the invitations were not emailed" in message and "dana@decatur.example.org: http" in message
+    assert "invitations sent" not in message
+    assert Invitation.objects.filter(email=claim.email).count() == 1
+
+
+@pytest.mark.django_db
+def test_rejecting_a_claim_when_the_mail_server_is_down_still_rejects_and_says_who_was_not_told(
+    client, steward, outpatient_decatur, mail_server_down
+):
+    claim = ClaimRequest.objects.create(
+        facility=outpatient_decatur, name="Dana", email="dana@decatur.example.org", job_title="Director", phone="1"
+    )
+    client.force_login(steward)
+    url = reverse("admin:centers_claimrequest_changelist")
+    response = client.post(url, {"action": "reject_selected", "_selected_action": [claim.pk]}, follow=True)
+    assert response.status_code == 200
+    assert messages_on(response) == ["1 claim request rejected. 1 of the people who asked could not be told by email."]
+    claim.refresh_from_db()
+    assert claim.status == ClaimRequest.Status.REJECTED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("email_trouble", ["console_email", "mail_server_down"])
+def test_resolving_a_report_whose_email_went_nowhere_does_not_claim_the_reporter_was_told(
+    client, editor, detox_atlanta, email_trouble, request
+):
+    request.getfixturevalue(email_trouble)
+    report = ProblemReport.objects.create(
+        facility=detox_atlanta, kind=ProblemReport.Kind.PHONE, contact_email="fam@example.org"
+    )
+    client.force_login(editor)
+    url = reverse("centers:resolve-report", args=[detox_atlanta.pk, report.pk])
+    response = client.post(url, {"note": "Fixed the number."}, follow=True)
+    assert response.status_code == 200
+    [message] = messages_on(response)
+    assert "could not be sent" in message and "We emailed" not in message
+    report.refresh_from_db()
+    assert report.status == ProblemReport.Status.RESOLVED and report.reporter_notified_at is None
+
+
+# Invitation tokens: the database keeps only a hash
+
+
+def invite_through_the_admin(client, facility) -> str:
+    """A steward adds an invitation; returns the token from the link emailed to the invited person."""
+    response = client.post(
+        reverse("admin:centers_invitation_add"),
+        {"email": "nina@peachtree.example.org", "facility": facility.pk, "role": "editor"},
+    )
+    assert response.status_code == 302
+    return re.search(r"http://testserver/staff/invitation/([^/\s]+)/", mail.outbox[-1].body).group(1)
+
+
+@pytest.mark.django_db
+def test_the_database_keeps_only_a_hash_of_the_invitation_token(client, steward, detox_atlanta):
+    client.force_login(steward)
+    token = invite_through_the_admin(client, detox_atlanta)
+    stored = Invitation.objects.values().get()
+    assert not [name for name, value in stored.items() if token in str(value)], "The token is stored in clear"
+    assert hashlib.sha256(token.encode()).hexdigest() in stored.values()
+
+
+@pytest.mark.django_db
+def test_the_emailed_link_accepts_the_invitation_and_what_is_stored_does_not(client, steward, detox_atlanta):
+    client.force_login(steward)
+    token = invite_through_the_admin(client, detox_atlanta)
+    stored = [value for value in Invitation.objects.values().get().values() if isinstance(value, str)]
+    client.logout()
+    for value in stored:  # someone with a copy of the table tries each stored text as a link
+        assert client.get(f"/staff/invitation/{value}/").status_code == 404, value
+
+    password = "a long new passphrase"
+    response = client.post(
+        f"/staff/invitation/{token}/", {"username": "nina", "password1": password, "password2": password}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("centers:portal")
+    membership = Membership.objects.get(user__username="nina")
+    assert (membership.facility, membership.role) == (detox_atlanta, Membership.Role.EDITOR)
+    assert client.get(f"/staff/invitation/{token}/").status_code == 410  # used up
+
+
+def test_a_stored_invitation_cannot_rebuild_its_link(db, detox_atlanta):
+    Invitation.objects.create(email="nina@peachtree.example.org", facility=detox_atlanta)
+    with pytest.raises(ValueError, match="only known when it is created"):
+        Invitation.objects.get().link_path()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_hashes_existing_tokens_so_links_already_sent_keep_working(client):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    migration = ("centers", "0007_hash_invitation_tokens")
+    executor = MigrationExecutor(connection)
+    [before] = executor.loader.graph.node_map[migration].parents
+    executor.migrate([before.key])
+    old_apps = executor.loader.project_state([before.key]).apps
+    OldFacility = old_apps.get_model("centers", "Facility")
+    OldInvitation = old_apps.get_model("centers", "Invitation")
+    facility = OldFacility.objects.create(name="Old Place", street1="1 Main St", city="Atlanta", state="GA")
+    tokens = ["token-emailed-last-week", "another-outstanding-token"]
+    for number, token in enumerate(tokens):
+        OldInvitation.objects.create(email=f"person{number}@example.org", facility=facility, token=token)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    for token in tokens:
+        assert Invitation.objects.with_token(token).exists()
+        assert client.get(f"/staff/invitation/{token}/").status_code == 200
+    assert not Invitation.objects.filter(token_hash__in=tokens).exists()
