@@ -6,7 +6,6 @@ dashboard always matches the changelist it links to.
 
 from __future__ import annotations
 
-import csv
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.utils import timezone
 from centers.models import Availability, Facility, Invitation, Membership, PendingChange, ProblemReport
 from centers.models.facility import stale_before
 from finder import mail
+from finder.csv_safety import SpreadsheetSafeWriter
 
 # Days since a listing was last verified: key -> (label, at least, under). The dashboard shows the
 # fine buckets; the changelist filter offers the coarse ones ("stale" follows FINDER_VERIFICATION_STALE_DAYS).
@@ -144,11 +144,11 @@ CSV_HEADER = [
 
 def write_facilities_csv(facilities, file) -> int:
     """Write one row per facility to ``file``; returns the number of rows. Prefetches services and availability."""
-    writer = csv.writer(file)
+    writer = SpreadsheetSafeWriter(file)
     writer.writerow(CSV_HEADER)
     rows = 0
     for facility in facilities.prefetch_related("services", "availability").order_by("name", "pk"):
-        writer.writerow([_cell(value) for value in facility_row(facility)])
+        writer.writerow(facility_row(facility))
         rows += 1
     return rows
 
@@ -189,13 +189,6 @@ def _availability_text(availability: Availability) -> str:
         text += f", about {availability.waitlist_days} days' wait"
     text += f" (as of {timezone.localtime(availability.updated_at):%Y-%m-%d %H:%M}"
     return text + (")" if availability.is_current else ", outdated)")
-
-
-def _cell(value):
-    # A spreadsheet runs a cell starting with these as a formula; listing text comes from imports and staff.
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
 
 
 # Invitations

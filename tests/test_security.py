@@ -1,6 +1,8 @@
 """Private pages stay private (no-store, Content-Security-Policy), email is honest, invitation tokens are hashed."""
 
+import csv
 import hashlib
+import io
 import re
 import socket
 from pathlib import Path
@@ -13,6 +15,9 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from centers.middleware import PrivatePagesNotStoredMiddleware
 from centers.models import ClaimRequest, Invitation, Membership, ProblemReport
+from finder.csv_safety import spreadsheet_safe
+from helpline.models import Referral
+from tests.conftest import make_facility
 
 PRIVATE_PREFIXES = ("/staff/", "/helpline/", "/admin/")
 
@@ -327,3 +332,58 @@ def test_the_migration_hashes_existing_tokens_so_links_already_sent_keep_working
         assert Invitation.objects.with_token(token).exists()
         assert client.get(f"/staff/invitation/{token}/").status_code == 200
     assert not Invitation.objects.filter(token_hash__in=tokens).exists()
+
+
+# One spreadsheet-formula guard for every CSV
+
+SOURCE_DIRS = ["centers", "helpline", "finder"]
+CSV_WRITER = re.compile(r"csv\.(?:writer|DictWriter)\(")
+
+
+def test_every_csv_download_is_written_through_the_one_formula_guard():
+    root = Path(__file__).resolve().parent.parent
+    writers = [
+        str(path.relative_to(root))
+        for directory in SOURCE_DIRS
+        for path in (root / directory).rglob("*.py")
+        if "migrations" not in path.parts and CSV_WRITER.search(path.read_text(encoding="utf-8"))
+    ]
+    assert writers == ["finder/csv_safety.py"], f"Write CSV with finder.csv_safety.SpreadsheetSafeWriter: {writers}"
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("+1", "'+1"),
+        ("-1+1", "'-1+1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Fulton, GA", "Fulton, GA"),
+        ("", ""),
+        (-5, -5),  # a number is a number
+        (None, None),
+    ],
+)
+def test_the_guard_quotes_only_cells_a_spreadsheet_would_run(value, written):
+    assert spreadsheet_safe(value) == written
+
+
+@pytest.mark.django_db
+def test_the_helpline_report_and_the_stewards_export_guard_the_same_way(client, supervisor, helpline_worker, steward):
+    Referral.objects.create(
+        worker=helpline_worker, facility_name="x", state="GA", county="\t=HYPERLINK(1)", outcome="facility-full"
+    )
+    client.force_login(supervisor)
+    report = list(csv.reader(io.StringIO(client.get(reverse("helpline:reports-csv")).content.decode())))
+    assert ["Facility full, by county", "'\t=HYPERLINK(1), GA", "1"] in report
+
+    facility = make_facility(name="\t=HYPERLINK(1)", name2="@cmd")
+    client.force_login(steward)
+    response = client.post(
+        reverse("admin:centers_facility_changelist"),
+        {"action": "export_csv", "_selected_action": [facility.pk]},
+    )
+    [row] = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert (row["name"], row["second name"]) == ("'\t=HYPERLINK(1)", "'@cmd")
