@@ -6,6 +6,10 @@ MANAGE := $(PYTHON) manage.py
 RUFF := .venv/bin/ruff
 # Extra pytest arguments, e.g. make test PYTEST_ARGS="-k browser -x"
 PYTEST_ARGS ?=
+# `make run` is a local demo with DEBUG off, like production. Production settings refuse to start without a
+# SECRET_KEY and an EMAIL_BACKEND, so the demo uses a random key kept in var/secret_key (made once, never
+# committed) and the console email backend, chosen explicitly (pages then say that nothing was emailed).
+LOCAL_ENV = SECRET_KEY="$$(cat var/secret_key)" EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 
 .PHONY: venv node_modules run test lint format migrations-check bench clean
 
@@ -26,13 +30,16 @@ node_modules/.installed: package.json $(wildcard package-lock.json)
 	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 	touch $@
 
-run: venv
+var/secret_key:
 	mkdir -p var
-	$(MANAGE) migrate
-	$(MANAGE) collectstatic --noinput -v0
-	$(MANAGE) load_demo --if-empty
-	-$(MANAGE) create_demo_accounts
-	$(MANAGE) runserver 127.0.0.1:8000
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+run: venv var/secret_key
+	env $(LOCAL_ENV) $(MANAGE) migrate
+	env $(LOCAL_ENV) $(MANAGE) collectstatic --noinput -v0
+	env $(LOCAL_ENV) $(MANAGE) load_demo --if-empty
+	-env $(LOCAL_ENV) $(MANAGE) create_demo_accounts
+	env $(LOCAL_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 # FINDER_REQUIRE_POSTGRES=1 (CI) turns "PostgreSQL is not installed" into a failure.
 # FINDER_REQUIRE_BROWSER=1 (CI) does the same for Chromium and axe-core, inside tests/test_browser.py.
@@ -58,8 +65,8 @@ format: venv
 	$(RUFF) check --select I --fix .
 	$(RUFF) format .
 
-migrations-check: venv
-	$(MANAGE) makemigrations --check --dry-run
+migrations-check: venv var/secret_key
+	env $(LOCAL_ENV) $(MANAGE) makemigrations --check --dry-run
 
 bench: venv
 	$(PYTHON) benchmarks/run.py

@@ -7,7 +7,11 @@ import os
 
 import dj_database_url
 
-from finder.settings import *  # noqa: F403
+# The real settings refuse to start without a key and an email backend when DEBUG is off.
+os.environ.setdefault("SECRET_KEY", "benchmark-only-key-never-used-outside-the-benchmark")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+
+from finder.settings import *  # noqa: E402, F403
 from finder.settings import envint
 
 DEBUG = False

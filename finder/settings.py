@@ -5,6 +5,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -18,13 +20,16 @@ def envint(name: str, default: str) -> int:
 
 
 DEBUG = envbool("DEBUG", "False")
+# Fail closed: a server without its own key must not start with one anyone can read in the repository.
+# The committed development key is only for DEBUG (your own machine); tests and `make run` pass a key.
 SECRET_KEY = os.getenv("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        # Fine for `make run` and tests; production must set its own (see README).
-        SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"
-    else:
-        SECRET_KEY = "insecure-development-key"
+        raise ImproperlyConfigured(
+            "Set the SECRET_KEY environment variable (see README, Deploying). On your own machine use "
+            "`make run`, or set DEBUG=True to use the development key."
+        )
+    SECRET_KEY = "insecure-development-key-only-for-DEBUG"
 ALLOWED_HOSTS = [h for h in os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -40,15 +45,19 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "csp",
     "centers",
     "portal",
     "helpline",
 ]
 
 MIDDLEWARE = [
-    "centers.middleware.TrustedProxyMiddleware",
+    "finder.middleware.TrustedProxyMiddleware",
+    # Outside everything else, so redirects, lockouts and error pages under private paths are covered too.
+    "finder.middleware.PrivatePagesNotStoredMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -138,6 +147,30 @@ BEHIND_PROXY = envbool("BEHIND_PROXY", "False")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS only (README, Deploying). Off by default so that `make run` works over plain http.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "False")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "False")
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, so an
+# injected <script>, onclick= or style= does nothing. Pages, the admin included, have no inline code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # One style attribute, exactly: django-simple-history's history page has `style="border-top: 0"`.
+        "style-src-attr": ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Login throttling (django-axes): after 5 failures for a username from one address, wait 30 minutes.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
@@ -146,7 +179,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Production names its email backend. The console backend would print callers' addresses and
+# invitation links into the server log; chosen explicitly it is allowed, and pages say nothing was sent.
+EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "")
+if not EMAIL_BACKEND:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Set the EMAIL_BACKEND environment variable, e.g. django.core.mail.backends.smtp.EmailBackend "
+            "(see README, Configuration). With DEBUG=True the console backend is the default."
+        )
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", "25")
 EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")

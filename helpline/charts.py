@@ -33,8 +33,8 @@ def _shorten(label: str) -> str:
 def _svg(chart_id: str, title: str, description: str, width: int, height: int, body) -> SafeString:
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{id}" role="img" '
-        'aria-labelledby="{id}-title" aria-describedby="{id}-desc" viewBox="0 0 {w} {h}" width="100%" '
-        'style="max-width:{w}px;height:auto" font-family="system-ui, sans-serif" font-size="13">'
+        'aria-labelledby="{id}-title" aria-describedby="{id}-desc" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        'font-family="system-ui, sans-serif" font-size="13">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>',
         id=chart_id,
         w=width,

@@ -6,10 +6,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.mail import send_mail
 
 from centers.models import Facility
 from centers.vocabulary import VerifiedBy
+from finder import mail
 from helpline.shortlist import DOWN, MAX_FACILITIES, UP, shortlist_email_text
 from portal.models import ProblemReport
 
@@ -92,9 +92,9 @@ class ShortlistEmailForm(forms.Form):
         return cleaned_data
 
     def send(self, *, link) -> None:
-        """Send through Django's email backend; ``link(facility)`` gives the public page's full address."""
+        """Send with finder.mail (raises NotSent); ``link(facility)`` gives the public page's full address."""
         body = shortlist_email_text(self.facilities, note=self.cleaned_data["note"], link=link)
-        send_mail(EMAIL_SUBJECT, body, None, [self.cleaned_data["email"]])
+        mail.send(EMAIL_SUBJECT, body, self.cleaned_data["email"])
 
 
 class CalledFacilityForm(forms.Form):

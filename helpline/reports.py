@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from centers.geo import STATE_NAMES
 from centers.vocabulary import LEVEL_OF_CARE_LABEL, LevelOfCare
+from finder.csv_safety import SpreadsheetSafeWriter
 from helpline.access import (
     helpline_worker_required,
     is_supervisor,
@@ -217,11 +217,6 @@ def supervisor_reports(request):
     return render(request, "helpline/reports/reports.html", context)
 
 
-def spreadsheet_safe(value: str) -> str:
-    # County names come from imports and listing edits; never let a spreadsheet read one as a formula.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
-
-
 @supervisor_required
 def supervisor_reports_csv(request):
     form = PeriodForm(request.GET)
@@ -230,10 +225,10 @@ def supervisor_reports_csv(request):
         return HttpResponse(f"Please check the dates. {errors}", status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="finder-referrals-{timezone.localdate()}.csv"'
-    writer = csv.writer(response)
+    writer = SpreadsheetSafeWriter(response)
     writer.writerow(["table", "key", "count"])
     for table in referral_tables(form):
-        writer.writerows([table.title, spreadsheet_safe(row.key), row.count] for row in table.rows)
+        writer.writerows([table.title, row.key, row.count] for row in table.rows)
     return response
 
 

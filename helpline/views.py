@@ -1,8 +1,5 @@
 """The helpline workspace: keyboard-first search, the call's shortlist, and handing the caller the list."""
 
-import logging
-import smtplib
-
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from centers.models import Facility
 from centers.search import search_results
+from finder import mail
 from helpline.access import helpline_worker_required
 from helpline.filters import HelplineFacilityFilter
 from helpline.forms import (
@@ -25,9 +23,10 @@ from helpline.forms import (
 from helpline.models import SearchGap
 from helpline.shortlist import MAX_FACILITIES, Shortlist, shortlist_text
 
-logger = logging.getLogger(__name__)
-
 EMAIL_FAILED = "The email couldn't be sent just now. Try again in a minute, or read the list to the caller."
+EMAIL_NOT_SET_UP = (
+    "The email was not sent: this server is not set up to send email. Read the list to the caller, or print it."
+)
 
 
 def next_url(request, default: str = "helpline:search") -> str:
@@ -134,10 +133,8 @@ def shortlist_email(request):
         return render_shortlist(request, shortlist, email_form=form, status=400)
     try:
         form.send(link=lambda facility: request.build_absolute_uri(facility.get_absolute_url()))
-    except (smtplib.SMTPException, OSError) as error:
-        # The error's text can name the recipient: log only its kind, so the address is never written down.
-        logger.warning("Could not send a shortlist email (%s)", type(error).__name__)
-        form.add_error(None, EMAIL_FAILED)
+    except mail.NotSent as error:
+        form.add_error(None, EMAIL_NOT_SET_UP if isinstance(error, mail.NotSetUp) else EMAIL_FAILED)
         return render_shortlist(request, shortlist, email_form=form, status=503)
     messages.success(request, "Sent.")
     return redirect("helpline:shortlist")

@@ -6,17 +6,17 @@ dashboard always matches the changelist it links to.
 
 from __future__ import annotations
 
-import csv
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from centers.models import Availability, Facility
 from centers.models.facility import stale_before
+from finder import mail
+from finder.csv_safety import SpreadsheetSafeWriter
 from portal.models import Invitation, Membership, PendingChange, ProblemReport
 
 # Days since a listing was last verified: key -> (label, at least, under). The dashboard shows the
@@ -145,11 +145,11 @@ CSV_HEADER = [
 
 def write_facilities_csv(facilities, file) -> int:
     """Write one row per facility to ``file``; returns the number of rows. Prefetches services and availability."""
-    writer = csv.writer(file)
+    writer = SpreadsheetSafeWriter(file)
     writer.writerow(CSV_HEADER)
     rows = 0
     for facility in facilities.prefetch_related("services", "availability").order_by("name", "pk"):
-        writer.writerow([_cell(value) for value in facility_row(facility)])
+        writer.writerow(facility_row(facility))
         rows += 1
     return rows
 
@@ -192,21 +192,14 @@ def _availability_text(availability: Availability) -> str:
     return text + (")" if availability.is_current else ", outdated)")
 
 
-def _cell(value):
-    # A spreadsheet runs a cell starting with these as a formula; listing text comes from imports and staff.
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
-
-
 # Invitations
 
 
 def send_invitation(invitation: Invitation, link: str) -> None:
-    """Email the invitation link (build it with request.build_absolute_uri(invitation.get_absolute_url()))."""
+    """Email the invitation link (request.build_absolute_uri(invitation.link_path())), or raise mail.NotSent."""
     facility = invitation.facility
     expires = timezone.localtime(invitation.expires_at)
-    send_mail(
+    mail.send(
         f"Finder: keep the listing for {facility.name} up to date",
         f"You've been invited to update the Finder listing for {facility.name} "
         f"({facility.city}, {facility.state}) as {invitation.get_role_display().lower()}.\n\n"
@@ -214,6 +207,5 @@ def send_invitation(invitation: Invitation, link: str) -> None:
         "means fewer wasted calls when someone is ready for help.\n\n"
         f"Set your password and start here:\n{link}\n\n"
         f"This link works once, until {expires:%B %d, %Y}. If you weren't expecting it, you can ignore this email.\n",
-        None,
-        [invitation.email],
+        invitation.email,
     )

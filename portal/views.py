@@ -131,12 +131,14 @@ def resolve_report(request, pk, report_pk):
         return render_facility(request, membership, report_form=form, report=report, status=400)
     told = report.resolve(request.user, form.cleaned_data["note"])
     reply = " We emailed the person who reported it." if told else ""
+    if report.contact_email and not told:
+        reply = " The email to the person who reported it could not be sent."
     messages.success(request, f"Report resolved: “{report.get_kind_display()}”.{reply}")
     return redirect("portal:facility", pk=pk)
 
 
 def accept_invitation(request, token):
-    invitation = Invitation.objects.select_related("facility").filter(token=token).first()
+    invitation = Invitation.objects.with_token(token).select_related("facility").first()
     if invitation is None or not invitation.is_usable:
         context = {"invitation": invitation}
         return render(request, "portal/invitation_unusable.html", context, status=404 if invitation is None else 410)

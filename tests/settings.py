@@ -1,6 +1,13 @@
 """Test settings: the real settings, with fast password hashing and plain static files."""
 
-from finder.settings import *  # noqa: F403
+import os
+
+# The real settings refuse to start without these when DEBUG is off (as it is here, like production).
+# Tests of that refusal (tests/test_settings.py) run the settings in a clean environment.
+os.environ.setdefault("SECRET_KEY", "tests-only-key-never-used-outside-the-test-suite")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+
+from finder.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

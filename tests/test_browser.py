@@ -19,7 +19,9 @@ from tests.browser import (  # noqa: E402
     FIND_OVERFLOW_JS,
     axe_violations,
     describe_violations,
+    flush_csp_violations,
     parse_miles,
+    record_csp_violations,
     skip_or_fail,
 )
 
@@ -48,18 +50,27 @@ def browser():
 
 @pytest.fixture
 def new_context(browser):
-    """Opens browser contexts (cookies, permissions, viewport) and closes them after the test."""
-    contexts = []
+    """Opens browser contexts (cookies, permissions, viewport) and closes them after the test.
+
+    No page opened in them may cause a Content-Security-Policy violation: checked after the test.
+    """
+    contexts, recorded = [], []
 
     def new_context(**options):
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
         contexts.append(context)
+        if options.get("java_script_enabled", True):  # without JavaScript, pages can't report
+            recorded.append((context, record_csp_violations(context)))
         return context
 
     yield new_context
+    for context, _ in recorded:
+        flush_csp_violations(context)
     for context in contexts:
         context.close()
+    reported = [violation for _, violations in recorded for violation in violations]
+    assert not reported, f"{len(reported)} Content-Security-Policy violation(s):\n" + "\n".join(reported)
 
 
 @pytest.fixture
@@ -356,3 +367,78 @@ def test_helpline_pages_have_no_serious_accessibility_violations(new_context, li
         assert page.goto(live_server.url + path).status == 200, path
         violations = axe_violations(page)
         assert not violations, describe_violations(f"helpline page {path}", violations)
+
+
+# Content-Security-Policy. Every test above also checks that its pages caused no violation (new_context).
+
+
+def test_the_policy_blocks_injected_script_and_style_and_the_harness_reports_it(browser, live_server, db):
+    """Guards the check in new_context: a page that breaks the policy must be reported, not pass silently."""
+    from tests.browser import flush_csp_violations, record_csp_violations
+
+    context = browser.new_context()
+    try:
+        violations = record_csp_violations(context)
+        page = context.new_page()
+        page.goto(live_server.url + "/understanding-care/")
+        page.evaluate(
+            """() => {
+                const script = document.createElement("script");
+                script.textContent = "window.injected = true";
+                document.body.append(script);
+                document.body.insertAdjacentHTML("beforeend", '<p id="styled" style="color: rgb(255, 0, 0)">x</p>');
+            }"""
+        )
+        flush_csp_violations(context)
+        assert page.evaluate("window.injected") is None, "An injected inline script ran"
+        assert page.evaluate("getComputedStyle(document.getElementById('styled')).color") != "rgb(255, 0, 0)"
+        assert any(violation.startswith("script-src-elem blocked inline") for violation in violations), violations
+        assert any(violation.startswith("style-src-attr blocked inline") for violation in violations), violations
+    finally:
+        context.close()
+
+
+def test_stewards_admin_works_under_the_content_security_policy(new_context, live_server, directory):
+    """The admin's own scripts (filters, autocomplete, date and slug helpers) run; no page breaks the policy."""
+    from playwright.sync_api import expect
+
+    from centers.models import Facility, Insurer
+    from tests.conftest import PASSWORD, make_user
+
+    steward = make_user("steward-stella", is_staff=True, is_superuser=True)
+    facility = directory["iop_downtown"]
+    facility.name = "Peachtree Crossing Recovery Center"
+    facility.save()  # a second version, so the history page lists changes
+    Insurer.objects.create(name="Peach State Health Plan", slug="peach-state")
+    page = new_context().new_page()
+    page.goto(live_server.url + "/admin/login/?next=/admin/")
+    page.get_by_label("Username").fill(steward.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+
+    for path in (
+        "/admin/",
+        "/admin/centers/facility/",
+        "/admin/centers/facility/staleness/",
+        f"/admin/centers/facility/{facility.pk}/history/",
+        "/admin/centers/availability/",
+        "/admin/portal/problemreport/",
+        "/admin/portal/invitation/",
+        "/admin/helpline/referral/",
+    ):
+        assert page.goto(live_server.url + path).status == 200, path
+
+    # Two-box service picker (SelectFilter2): its filter box only exists when the script ran.
+    page.goto(live_server.url + f"/admin/centers/facility/{facility.pk}/change/")
+    expect(page.locator("#id_services_input")).to_have_count(1)
+    # The slug fills in from the name (prepopulate.js and URLify).
+    page.goto(live_server.url + "/admin/centers/insurer/add/")
+    page.locator("#id_name").press_sequentially("Blue Ridge Health")  # it listens for keyup
+    expect(page.locator("#id_slug")).to_have_value("blue-ridge-health")
+    # Autocomplete (select2) looks facilities up as the steward types.
+    page.goto(live_server.url + "/admin/portal/invitation/add/")
+    page.locator(".select2-selection").first.click()
+    page.locator(".select2-search__field").fill("Sweet Auburn")
+    expect(page.locator(".select2-results__option", has_text="Sweet Auburn Intensive Outpatient")).to_be_visible()
+    assert Facility.objects.filter(name="Sweet Auburn Intensive Outpatient").exists()

@@ -11,7 +11,8 @@ from centers.models import Availability, AvailabilityStatus
 from portal.forms import AvailabilityForm
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: the flush after the test must not leave later tests without the Service rows.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     # SQLite serialises whole-database writes, so the race cannot happen there.
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks"),
 ]

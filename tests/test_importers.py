@@ -310,7 +310,8 @@ def test_command_reports_the_line_of_an_unterminated_quote(tmp_path, capsys):
 # Read and write in one transaction (issue 7, item 7) -----------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after the test must not leave later tests without the Service rows.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_edit_committed_while_an_import_compares_is_not_overwritten(tmp_path):
     from django.db import connection
 

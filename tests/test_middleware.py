@@ -1,6 +1,6 @@
 from django.test import RequestFactory, override_settings
 
-from centers.middleware import TrustedProxyMiddleware
+from finder.middleware import TrustedProxyMiddleware
 
 
 def remote_addr_seen(**headers):

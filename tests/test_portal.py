@@ -501,11 +501,11 @@ def invitation(detox_atlanta, steward):
 
 def accept(client, invitation, password="a long new passphrase", **extra):
     data = {"username": invitation.email, "password1": password, "password2": password, **extra}
-    return client.post(invitation.get_absolute_url(), data)
+    return client.post(invitation.link_path(), data)
 
 
 def test_invitation_page_prefills_the_username_with_the_email(client, invitation):
-    response = client.get(invitation.get_absolute_url())
+    response = client.get(invitation.link_path())
     html = response.content.decode()
     assert response.status_code == 200
     assert "Join Peachtree Medical Detox on Finder" in html
@@ -529,7 +529,7 @@ def test_accepting_an_invitation_creates_the_account_and_membership_and_logs_in(
 def test_an_invitation_works_only_once(client, invitation):
     accept(client, invitation)
     client.logout()
-    response = client.get(invitation.get_absolute_url())
+    response = client.get(invitation.link_path())
     assert response.status_code == 410 and "already been used" in response.content.decode()
     assert accept(client, invitation, username="someone-else").status_code == 410
     assert get_user_model().objects.filter(email=invitation.email).count() == 1
@@ -580,8 +580,8 @@ def test_someone_logged_in_with_the_invited_email_just_joins(client, invitation,
     other_editor.email = "NINA@peachtree.example.org"
     other_editor.save()
     client.force_login(other_editor)
-    assert "Join Peachtree Medical Detox" in client.get(invitation.get_absolute_url()).content.decode()
-    response = client.post(invitation.get_absolute_url())
+    assert "Join Peachtree Medical Detox" in client.get(invitation.link_path()).content.decode()
+    response = client.post(invitation.link_path())
     assert response.status_code == 302
     assert other_editor.memberships.count() == 2
     assert get_user_model().objects.filter(email__iexact=invitation.email).count() == 1
@@ -599,7 +599,7 @@ def test_an_existing_account_must_log_in_before_joining(client, invitation):
 
 def test_someone_logged_in_as_another_person_cannot_use_the_invitation(client, invitation, other_editor):
     client.force_login(other_editor)
-    response = client.post(invitation.get_absolute_url())
+    response = client.post(invitation.link_path())
     assert response.status_code == 403 and "Log out, then open the link again" in response.content.decode()
     assert other_editor.memberships.count() == 1
     assert Invitation.objects.get().is_usable
@@ -623,7 +623,7 @@ def test_an_invitation_used_a_moment_ago_by_another_request_creates_no_account(c
     from portal.models import Invitation
 
     invitation = Invitation.objects.create(email="new@example.org", facility=detox_atlanta)
-    page = client.get(invitation.get_absolute_url())  # both people open the link...
+    page = client.get(invitation.link_path())  # both people open the link...
     assert page.status_code == 200
     Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())  # ...one of them finishes first
     from portal.forms import AcceptInvitationForm

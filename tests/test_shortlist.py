@@ -361,11 +361,11 @@ def test_emailing_an_empty_shortlist_is_400(worker_client, db):
 def test_a_mail_server_failure_says_so_without_logging_the_address(worker_client, detox_atlanta, caplog):
     add_all(worker_client, [detox_atlanta])
     refused = smtplib.SMTPRecipientsRefused({CALLER: (550, b"No such user")})
-    with mock.patch("helpline.forms.send_mail", side_effect=refused):
+    with mock.patch("finder.mail.send_mail", side_effect=refused):
         response = worker_client.post(EMAIL, {"email": CALLER})
     assert response.status_code == 503
     assert "The email couldn&#x27;t be sent just now." in response.content.decode()
-    assert "Could not send a shortlist email (SMTPRecipientsRefused)" in caplog.text
+    assert "Could not send an email (SMTPRecipientsRefused)" in caplog.text
     assert CALLER not in caplog.text
 
 
@@ -384,7 +384,7 @@ def test_error_reports_never_show_the_callers_address(helpline_worker, detox_atl
 
     got_request_exception.connect(keep)
     try:
-        with mock.patch("helpline.forms.send_mail", side_effect=RuntimeError("unexpected")):
+        with mock.patch("finder.mail.send_mail", side_effect=RuntimeError("unexpected")):
             assert worker_client.post(EMAIL, {"email": CALLER, "note": "Hello"}).status_code == 500
     finally:
         got_request_exception.disconnect(keep)

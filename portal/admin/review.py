@@ -203,8 +203,12 @@ class ProblemReportAdmin(ReadOnlyOnceDecided, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if "status" in form.changed_data and obj.status == ProblemReport.Status.RESOLVED:
-            notified = obj.resolve(request.user, form.cleaned_data["resolution_note"])
-            self.message_user(request, "Resolved. We emailed the reporter." if notified else "Resolved.")
+            if obj.resolve(request.user, form.cleaned_data["resolution_note"]):
+                self.message_user(request, "Resolved. We emailed the reporter.")
+            elif obj.contact_email:
+                self.message_user(request, "Resolved. The email to the reporter could not be sent.", messages.WARNING)
+            else:
+                self.message_user(request, "Resolved.")
         else:
             super().save_model(request, obj, form, change)
 
@@ -229,7 +233,10 @@ class ProblemReportAdmin(ReadOnlyOnceDecided, admin.ModelAdmin):
         notified = sum(report.resolve(request.user, note) for report in reports)
         for report in reports:
             self.log_change(request, report, "Resolved.")
+        unsent = sum(1 for report in reports if report.contact_email and report.reporter_notified_at is None)
         self.message_user(
             request,
-            f"{len(reports)} {model_ngettext(self.opts, len(reports))} resolved; {notified} reporters emailed.",
+            f"{len(reports)} {model_ngettext(self.opts, len(reports))} resolved; {notified} reporters emailed."
+            + (f" {unsent} emails to reporters could not be sent." if unsent else ""),
+            messages.WARNING if unsent else messages.SUCCESS,
         )

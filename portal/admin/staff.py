@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.utils import timezone
 
+from finder import mail
 from portal import stewardship
 from portal.admin.display import badge
 from portal.admin.filters import InvitationStateFilter
@@ -80,9 +81,17 @@ class InvitationAdmin(admin.ModelAdmin):
             obj.invited_by = request.user
         super().save_model(request, obj, form, change)
         if not change:
-            link = request.build_absolute_uri(obj.get_absolute_url())
-            stewardship.send_invitation(obj, link)
-            self.message_user(request, f"Invitation emailed to {obj.email}. Their link: {link}")
+            link = request.build_absolute_uri(obj.link_path())
+            try:
+                stewardship.send_invitation(obj, link)
+            except mail.NotSent as error:
+                self.message_user(
+                    request,
+                    f"The invitation was not emailed: {error}. Send {obj.email} this link yourself: {link}",
+                    messages.WARNING,
+                )
+            else:
+                self.message_user(request, f"Invitation emailed to {obj.email}. Their link: {link}")
 
 
 @admin.register(ClaimRequest)
@@ -115,26 +124,49 @@ class ClaimRequestAdmin(ReadOnlyOnceDecided, admin.ModelAdmin):
     def approve_selected(self, request, queryset):
         """Invite each claimant as an editor. Anyone can claim: call the facility's listed number first."""
         claims = queryset.filter(status=ClaimRequest.Status.PENDING).select_related("facility")
-        emailed = []
+        emailed, unsent = [], []
         for claim in claims:
             invitation = claim.approve(request.user)
-            stewardship.send_invitation(invitation, request.build_absolute_uri(invitation.get_absolute_url()))
-            self.log_change(request, claim, "Approved; invitation sent.")
-            emailed.append(claim.email)
-        count = len(emailed)
+            link = request.build_absolute_uri(invitation.link_path())
+            try:
+                stewardship.send_invitation(invitation, link)
+            except mail.NotSent as error:
+                self.log_change(request, claim, "Approved; the invitation email could not be sent.")
+                unsent.append(f"{claim.email}: {link} ({error})")
+            else:
+                self.log_change(request, claim, "Approved; invitation sent.")
+                emailed.append(claim.email)
+        count = len(emailed) + len(unsent)
         if not count:
             self.message_user(request, "None of the selected claims is waiting for review.", messages.WARNING)
             return
-        self.message_user(
-            request, f"{count} {model_ngettext(self.opts, count)} approved; invitations sent to {', '.join(emailed)}."
-        )
+        if emailed:
+            approved = f"{len(emailed)} {model_ngettext(self.opts, len(emailed))} approved"
+            self.message_user(request, f"{approved}; invitations sent to {', '.join(emailed)}.")
+        if unsent:
+            approved = f"{len(unsent)} {model_ngettext(self.opts, len(unsent))} approved"
+            self.message_user(
+                request,
+                f"{approved}, but the invitations were not emailed. Send each person their link yourself: "
+                + "; ".join(unsent),
+                messages.WARNING,
+            )
 
     @admin.action(description="Reject")
     def reject_selected(self, request, queryset):
         claims = queryset.filter(status=ClaimRequest.Status.PENDING)
-        count = 0
+        count = unsent = 0
         for claim in claims:
-            claim.reject(request.user)
-            self.log_change(request, claim, "Rejected.")
+            told = claim.reject(request.user)
+            self.log_change(request, claim, "Rejected." if told else "Rejected; the email could not be sent.")
             count += 1
-        self.message_user(request, f"{count} {model_ngettext(self.opts, count)} rejected.")
+            unsent += not told
+        if unsent:
+            self.message_user(
+                request,
+                f"{count} {model_ngettext(self.opts, count)} rejected. {unsent} of the people who asked could not "
+                "be told by email.",
+                messages.WARNING,
+            )
+        else:
+            self.message_user(request, f"{count} {model_ngettext(self.opts, count)} rejected.")

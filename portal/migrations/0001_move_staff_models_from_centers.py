@@ -6,15 +6,17 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def move_content_types(apps, schema_editor):
+def move_content_types(apps, schema_editor, source="centers", target="portal"):
     """Permissions, admin log entries and history keep pointing at the same models under their new app."""
     ContentType = apps.get_model("contenttypes", "ContentType")
-    ContentType.objects.filter(app_label="centers", model__in=MOVED_MODELS).update(app_label="portal")
+    for model in MOVED_MODELS:
+        # A content type already made for the new app (a database migrated back and forth) wins; the old one is stale.
+        if not ContentType.objects.filter(app_label=target, model=model).exists():
+            ContentType.objects.filter(app_label=source, model=model).update(app_label=target)
 
 
 def move_content_types_back(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    ContentType.objects.filter(app_label="portal", model__in=MOVED_MODELS).update(app_label="centers")
+    move_content_types(apps, schema_editor, source="portal", target="centers")
 
 
 MOVED_MODELS = ["claimrequest", "invitation", "loginsession", "membership", "pendingchange", "problemreport"]
@@ -31,7 +33,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('centers', '0006_stable_search_flag_bits'),
+        ('centers', '0007_hash_invitation_tokens'),
         ('contenttypes', '0002_remove_content_type_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -65,7 +67,7 @@ class Migration(migrations.Migration):
                             ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                             ('email', models.EmailField(max_length=254)),
                             ('role', models.CharField(choices=[('editor', 'Editor (listing and availability)'), ('availability', 'Availability only')], default='availability', max_length=16)),
-                            ('token', models.CharField(default=portal.models.staff._new_token, editable=False, max_length=64, unique=True)),
+                            ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
                             ('created_at', models.DateTimeField(auto_now_add=True)),
                             ('expires_at', models.DateTimeField(default=portal.models.staff._in_a_week)),
                             ('accepted_at', models.DateTimeField(blank=True, null=True)),

@@ -166,8 +166,8 @@ class ProblemReport(models.Model):
         return f"{self.get_kind_display()}: {self.facility}"
 
     def resolve(self, user, note: str) -> bool:
-        """Close the report; email the reporter if they left an address. Returns whether they were told."""
-        from django.core.mail import send_mail
+        """Close the report; email the reporter if they left an address. Returns whether the email was sent."""
+        from finder import mail
 
         self.status, self.resolved_by, self.resolved_at, self.resolution_note = (
             self.Status.RESOLVED,
@@ -176,14 +176,17 @@ class ProblemReport(models.Model):
             note,
         )
         if self.contact_email:
-            send_mail(
-                f"Finder: your report about {self.facility.name}",
-                f"Thank you for telling us about a problem with the listing for {self.facility.name} "
-                f"({self.get_kind_display().lower()}).\n\nWhat we did: {note}\n\n"
-                "Reports like yours keep Finder accurate for the next family.\n",
-                None,
-                [self.contact_email],
-            )
-            self.reporter_notified_at = timezone.now()
+            try:
+                mail.send(
+                    f"Finder: your report about {self.facility.name}",
+                    f"Thank you for telling us about a problem with the listing for {self.facility.name} "
+                    f"({self.get_kind_display().lower()}).\n\nWhat we did: {note}\n\n"
+                    "Reports like yours keep Finder accurate for the next family.\n",
+                    self.contact_email,
+                )
+            except mail.NotSent:
+                pass  # Resolved all the same; reporter_notified_at stays empty, and the caller says so.
+            else:
+                self.reporter_notified_at = timezone.now()
         self.save()
-        return bool(self.contact_email)
+        return self.reporter_notified_at is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import timedelta
 
@@ -66,6 +67,12 @@ def _new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def hash_token(token: str) -> str:
+    """What the database keeps of an invitation token. The token is 256 random bits, so a plain SHA-256 is
+    enough: a copy of the table opens no accounts, and looking up by hash needs no constant-time compare."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def _in_a_week():
     return timezone.now() + timedelta(days=7)
 
@@ -74,13 +81,22 @@ class InvitationAlreadyUsed(ValueError):
     """Two requests raced to accept one invitation; the later one loses."""
 
 
+class InvitationQuerySet(models.QuerySet):
+    def with_token(self, token: str):
+        return self.filter(token_hash=hash_token(token))
+
+
 class Invitation(models.Model):
-    """A link a steward sends so a staff member can set a password and join a facility."""
+    """A link a steward sends so a staff member can set a password and join a facility.
+
+    Only the token's hash is stored; the token itself exists in memory while the invitation is created, long
+    enough to build the link (``link_path()``) and email it.
+    """
 
     email = models.EmailField()
     facility = models.ForeignKey("centers.Facility", on_delete=models.CASCADE, related_name="invitations")
     role = models.CharField(max_length=16, choices=Membership.Role.choices, default=Membership.Role.AVAILABILITY)
-    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -91,14 +107,29 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         db_table = "centers_invitation"  # created by the centers app before the portal app existed
 
     def __str__(self):
         return f"Invitation for {self.email} to {self.facility}"
 
-    def get_absolute_url(self):
-        return reverse("portal:accept-invitation", kwargs={"token": self.token})
+    def save(self, *args, **kwargs):
+        if not self.token_hash:
+            self.token = _new_token()
+            self.token_hash = hash_token(self.token)
+        super().save(*args, **kwargs)
+
+    def link_path(self) -> str:
+        """The path of the link to accept. Only right after creation: later the token is no longer known.
+
+        (Not get_absolute_url: the admin would offer "View on site" for every stored invitation.)
+        """
+        token = getattr(self, "token", None)
+        if token is None:
+            raise ValueError("An invitation's link is only known when it is created; send a new invitation instead.")
+        return reverse("portal:accept-invitation", kwargs={"token": token})
 
     @property
     def is_usable(self) -> bool:
@@ -162,20 +193,24 @@ class ClaimRequest(models.Model):
         self._decide(self.Status.APPROVED, steward, note)
         return invitation
 
-    def reject(self, steward, note: str = "") -> None:
-        """Decline the claim and tell the person who asked, with the steward's note."""
-        from django.core.mail import send_mail
+    def reject(self, steward, note: str = "") -> bool:
+        """Decline the claim and tell the person who asked, with the steward's note. Returns whether the email
+        was sent."""
+        from finder import mail
 
         self._decide(self.Status.REJECTED, steward, note)
-        send_mail(
-            f"Finder: your request to manage {self.facility.name}",
-            f"Thank you for asking to keep the Finder listing for {self.facility.name} up to date. "
-            "We could not confirm the request this time."
-            + (f"\n\nFrom the Finder team: {note}" if note else "")
-            + "\n\nIf you think this is a mistake, reply to this email or ask again from the listing's page.\n",
-            None,
-            [self.email],
-        )
+        try:
+            mail.send(
+                f"Finder: your request to manage {self.facility.name}",
+                f"Thank you for asking to keep the Finder listing for {self.facility.name} up to date. "
+                "We could not confirm the request this time."
+                + (f"\n\nFrom the Finder team: {note}" if note else "")
+                + "\n\nIf you think this is a mistake, reply to this email or ask again from the listing's page.\n",
+                self.email,
+            )
+        except mail.NotSent:
+            return False
+        return True
 
     def _decide(self, status, steward, note) -> None:
         self.status, self.decided_by, self.decided_at, self.decision_note = status, steward, timezone.now(), note

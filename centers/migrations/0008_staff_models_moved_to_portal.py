@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
 
     dependencies = [
-        ('centers', '0006_stable_search_flag_bits'),
+        ('centers', '0007_hash_invitation_tokens'),
         ('portal', '0001_move_staff_models_from_centers'),
     ]
 

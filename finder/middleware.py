@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.utils.cache import add_never_cache_headers
+
+
+class TrustedProxyMiddleware:
+    """Behind our own proxy, take the client address from the entry that proxy appended.
+
+    Rate limits (problem reports) and login throttling (django-axes) key on REMOTE_ADDR; without
+    this every visitor would share the proxy's address. Only the last X-Forwarded-For entry is
+    trusted, because a client can send any earlier ones.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.BEHIND_PROXY:
+            forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+            if forwarded:
+                request.META["REMOTE_ADDR"] = forwarded.split(",")[-1].strip()
+        return self.get_response(request)
+
+
+class PrivatePagesNotStoredMiddleware:
+    """Send ``Cache-Control: no-store`` on every staff, helpline and admin response.
+
+    Those pages show callers' referrals, staff's listings and invitation links; a shared computer's
+    browser cache or a caching proxy must not keep a copy. Matched by path, not by view, so redirects,
+    404s, lockouts and error pages under these paths are covered too.
+    """
+
+    PREFIXES = ("/staff/", "/helpline/", "/admin/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # "/staff" (before the slash is appended) counts too; "/staffing/" would not.
+        if (request.path_info.rstrip("/") + "/").startswith(self.PREFIXES):
+            add_never_cache_headers(response)
+        return response
