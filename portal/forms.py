@@ -1,24 +1,15 @@
-"""Forms for the admissions staff portal: availability, listing edits, problem reports, invitations."""
+"""The listing editor: what staff may change at once, what waits for a steward, and resolving problem reports."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import ClassVar
-
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import dateformat, timezone
 
-from centers.models import Availability, AvailabilityStatus, Facility, Service
-from centers.models.availability import fresh_since
+from centers.models import Facility, Service
 from centers.normalize import PHONE_RE, normalize_phone, normalize_url
 from centers.taxonomy import ServiceCategory
-from centers.vocabulary import LEVEL_OF_CARE_LABEL, LevelOfCare
-from portal.models import Invitation, PendingChange
+from portal.models import PendingChange
 
 # Changes to these go to a steward first: a wrong name, address or phone number sends a family
 # to the wrong place, and a wrong medication can send someone where they can't get it.
@@ -48,180 +39,6 @@ STAFF_CATEGORIES = (
     ServiceCategory.LANGUAGE,
 )
 REVIEW_HELP = "Checked by the Finder team before families see it."
-# What the details form of a level of care sets.
-DETAIL_FIELDS = ("status", "open_slots", "waitlist_days", "note")
-
-
-def clock(moment: datetime) -> str:
-    """'2:14 pm' in the site's time zone."""
-    return dateformat.format(timezone.localtime(moment), "g:i A").lower()
-
-
-# Availability -----------------------------------------------------------------------------------
-
-
-class AvailabilityForm(forms.Form):
-    """One tap (a status, or "still accurate") or the optional details for one level of care."""
-
-    level = forms.ChoiceField(
-        label=LEVEL_OF_CARE_LABEL,
-        choices=LevelOfCare.choices,
-        error_messages={"invalid_choice": "Choose a type of care."},
-    )
-    status = forms.ChoiceField(
-        label="Can you take a new patient?",
-        choices=[("", "Choose…"), *AvailabilityStatus.choices],
-        required=False,
-        error_messages={"invalid_choice": "Choose accepting, waitlist or not accepting."},
-    )
-    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    details = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    open_slots = forms.IntegerField(
-        label="Open beds or slots",
-        required=False,
-        min_value=0,
-        max_value=999,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        help_text="Leave blank if you'd rather not say.",
-        error_messages={
-            "invalid": "Enter a whole number, like 3.",
-            "min_value": "Enter a number from 0 to 999.",
-            "max_value": "Enter a number from 0 to 999.",
-        },
-    )
-    waitlist_days = forms.IntegerField(
-        label="Waitlist, in days",
-        required=False,
-        min_value=0,
-        max_value=365,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        help_text="About how long a new patient waits today.",
-        error_messages={
-            "invalid": "Enter a whole number of days, like 7.",
-            "min_value": "Enter a number of days from 0 to 365.",
-            "max_value": "Enter a number of days from 0 to 365.",
-        },
-    )
-    note = forms.CharField(
-        label="Note for families",
-        required=False,
-        max_length=200,
-        help_text="Short, up to 200 characters: “Call before noon”.",
-        error_messages={"max_length": "Keep the note to 200 characters or fewer (it has %(show_value)d)."},
-    )
-
-    def __init__(self, data=None, *, facility: Facility, initial=None):
-        # Several of these forms share a page, one per level of care: the level keeps their ids apart.
-        level = (data or initial or {}).get("level")
-        prefix = level if level in LevelOfCare.values else "availability"
-        super().__init__(data, initial=initial, auto_id=f"{prefix}-%s", label_suffix="")
-        self.facility = facility
-        self.availability: Availability | None = None
-        if (data or initial or {}).get("details"):
-            # The details form posts back what it showed, so saving writes only what this person changed.
-            for name in DETAIL_FIELDS:
-                self.fields[name].show_hidden_initial = True
-
-    def clean(self):
-        data = super().clean()
-        level = data.get("level")
-        if level:
-            self.availability = self.facility.availability.filter(level=level).first()
-        if data.get("confirm"):
-            if level and self.availability is None:
-                raise ValidationError("There is nothing to confirm yet. Choose accepting, waitlist or not accepting.")
-        elif not data.get("status") and "status" not in self.errors:
-            self.add_error("status", "Choose accepting, waitlist or not accepting.")
-        return data
-
-    @property
-    def level_of_care(self) -> LevelOfCare:
-        return LevelOfCare(self.cleaned_data["level"])
-
-    def save(self, user) -> Availability | None:
-        """Store what this person said, writing only what they changed (see AvailabilityQuerySet.answer).
-
-        None if the answer to confirm is gone (a steward deleted it meanwhile); the form then carries an error.
-        """
-        data = self.cleaned_data
-        status, details = data["status"], None
-        if data["confirm"]:
-            status = None
-        elif data["details"]:
-            # The page posts back what it showed: what the person left alone is not theirs to write.
-            details = {name: data[name] for name in DETAIL_FIELDS if name != "status" and name in self.changed_data}
-            if "status" not in self.changed_data:
-                status = None
-        availability = Availability.objects.answer(self.facility, data["level"], user, status=status, details=details)
-        if availability is None:
-            self.add_error(None, "That answer was removed a moment ago. Choose accepting, waitlist or not accepting.")
-        return availability
-
-    def saved_message(self, availability: Availability) -> str:
-        verb = "confirmed" if self.cleaned_data["confirm"] else "saved"
-        return (
-            f"{self.level_of_care.label}: {availability.get_status_display()}, {verb} {clock(availability.updated_at)}"
-        )
-
-
-@dataclass
-class LevelAvailability:
-    """One row of the availability page: a level of care, what staff last said, and its details form."""
-
-    level: LevelOfCare
-    availability: Availability | None
-    form: AvailabilityForm
-    # One big button each; the words are short so three fit across a phone.
-    buttons: ClassVar = (
-        (AvailabilityStatus.ACCEPTING, "Accepting"),
-        (AvailabilityStatus.WAITLIST, "Waitlist"),
-        (AvailabilityStatus.NOT_ACCEPTING, "Not accepting"),
-    )
-
-    @property
-    def is_stale(self) -> bool:
-        return self.availability is not None and self.availability.updated_at < fresh_since()
-
-    @property
-    def days_old(self) -> int:
-        return (timezone.now() - self.availability.updated_at).days if self.availability else 0
-
-    @property
-    def anchor(self) -> str:
-        return f"level-{self.level.value}"
-
-
-def availability_levels(facility: Facility, bound_form: AvailabilityForm | None = None) -> list[LevelAvailability]:
-    """The levels the facility offers plus any it has availability for, in level-of-care order.
-
-    A bound form that failed validation replaces that level's details form, so its errors show there.
-    """
-    rows = {row.level: row for row in facility.availability.select_related("updated_by")}
-    offered = {level.value for level in facility.levels_of_care}
-    # Only a failed details form replaces that level's details form; a failed tap keeps a fresh one.
-    bound_level = bound_form.data.get("level") if bound_form is not None and bound_form.data.get("details") else None
-    levels = []
-    for level in LevelOfCare:
-        if level.value not in offered and level.value not in rows:
-            continue
-        availability = rows.get(level.value)
-        if bound_level == level.value:
-            form = bound_form
-        else:
-            initial = {"level": level.value, "details": True}
-            if availability is not None:
-                initial.update(
-                    status=availability.status,
-                    open_slots=availability.open_slots,
-                    waitlist_days=availability.waitlist_days,
-                    note=availability.note,
-                )
-            form = AvailabilityForm(initial=initial, facility=facility)
-        levels.append(LevelAvailability(level, availability, form))
-    return levels
-
-
-# Listing edits ----------------------------------------------------------------------------------
 
 
 def split_changes(old: dict, new: dict, reviewed_codes, already_proposed=()) -> tuple[dict, dict]:
@@ -485,60 +302,3 @@ class ResolveReportForm(forms.Form):
 
 
 # Invitations ------------------------------------------------------------------------------------
-
-
-class AcceptInvitationForm(UserCreationForm):
-    """Choose a username and password to join a facility; the password passes Django's validators."""
-
-    class Meta(UserCreationForm.Meta):
-        fields = ("username",)
-        labels = {"username": "Username"}
-        help_texts = {"username": "You'll log in with this. Your email address works well."}
-
-    def __init__(self, *args, invitation: Invitation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.invitation = invitation
-        self.label_suffix = ""
-        self.instance.email = invitation.email  # so the password can't be too similar to it
-        self.fields["username"].initial = invitation.email
-        self.fields["username"].widget.attrs.update(autocomplete="username", autofocus=True)
-        self.fields["password1"].label = "Password"
-        self.fields[
-            "password1"
-        ].help_text = (
-            "At least 8 characters. Not a common password, not only numbers, and not like your username or email."
-        )
-        self.fields["password2"].label = "Password again"
-        self.fields["password2"].help_text = "Type the same password, to catch typos."
-
-    def validate_password_for_user(self, user, password_field_name="password1"):
-        # The validators' advice belongs next to the password, not next to its repeat.
-        super().validate_password_for_user(user, password_field_name)
-
-    @transaction.atomic
-    def save(self, commit=True):
-        user = super().save()
-        self.invitation.accept(user)
-        return user
-
-
-def invitation_situation(invitation: Invitation, user) -> str:
-    """How this person can take up the invitation.
-
-    "new-account" (choose a username and password), "join" (logged in with the invited email),
-    "log-in-first" (an account has that email) or "other-account" (logged in as someone else).
-    """
-    if user.is_authenticated:
-        invited = bool(user.email) and user.email.lower() == invitation.email.lower()
-        return "join" if invited else "other-account"
-    if get_user_model().objects.filter(email__iexact=invitation.email).exists():
-        return "log-in-first"
-    return "new-account"
-
-
-class StaffLoginForm(AuthenticationForm):
-    """Django's login form, with labels written like the rest of Finder (no trailing colon)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)

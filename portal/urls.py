@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from portal import reporting, views
-from portal.forms import StaffLoginForm
+from portal.account_forms import StaffLoginForm
 
 app_name = "portal"
 urlpatterns = [

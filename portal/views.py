@@ -14,15 +14,9 @@ from django.views.decorators.http import require_POST
 
 from centers.models.availability import fresh_since
 from centers.vocabulary import VerifiedBy
-from portal.forms import (
-    AcceptInvitationForm,
-    AvailabilityForm,
-    ListingForm,
-    ResolveReportForm,
-    availability_levels,
-    invitation_situation,
-    saved_summary,
-)
+from portal.account_forms import AcceptInvitationForm, invitation_situation
+from portal.availability_forms import AvailabilityForm, availability_levels
+from portal.forms import ListingForm, ResolveReportForm, saved_summary
 from portal.models import Invitation, Membership, PendingChange, ProblemReport
 from portal.models.staff import InvitationAlreadyUsed
 

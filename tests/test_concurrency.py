@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from centers.models import Availability, AvailabilityStatus
-from portal.forms import AvailabilityForm
+from portal.availability_forms import AvailabilityForm
 
 pytestmark = [
     # serialized_rollback: the flush after the test must not leave later tests without the Service rows.

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from centers.models import Availability, AvailabilityStatus, Facility, Insurer
 from centers.vocabulary import VerifiedBy
-from portal.forms import AvailabilityForm, ListingForm, split_changes
+from portal.availability_forms import AvailabilityForm
+from portal.forms import ListingForm, split_changes
 from portal.models import Invitation, Membership, PendingChange, ProblemReport
 from portal.models.review import ReviewStatus
 from tests.conftest import make_facility, make_user
@@ -607,7 +608,7 @@ def test_someone_logged_in_as_another_person_cannot_use_the_invitation(client, i
 
 def test_two_first_answers_for_one_level_at_the_same_moment_do_not_fail(detox_atlanta, editor, clerk):
     from centers.models import Availability, AvailabilityStatus
-    from portal.forms import AvailabilityForm
+    from portal.availability_forms import AvailabilityForm
 
     data = {"level": "medical-detox", "status": AvailabilityStatus.WAITLIST}
     first = AvailabilityForm(data, facility=detox_atlanta)
@@ -626,7 +627,7 @@ def test_an_invitation_used_a_moment_ago_by_another_request_creates_no_account(c
     page = client.get(invitation.link_path())  # both people open the link...
     assert page.status_code == 200
     Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())  # ...one of them finishes first
-    from portal.forms import AcceptInvitationForm
+    from portal.account_forms import AcceptInvitationForm
     from portal.models.staff import InvitationAlreadyUsed
 
     form = AcceptInvitationForm(
