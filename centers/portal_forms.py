@@ -19,6 +19,7 @@ from centers.models import Availability, AvailabilityStatus, Facility, Invitatio
 from centers.models.availability import fresh_since
 from centers.taxonomy import ServiceCategory
 from centers.vocabulary import LevelOfCare
+from finder.ids import IdsChoiceField
 
 # Changes to these go to a steward first: a wrong name, address or phone number sends a family
 # to the wrong place, and a wrong medication can send someone where they can't get it.
@@ -303,7 +304,7 @@ class ListingForm(forms.ModelForm):
         }
         help_texts = {"description": "In plain words, for families: who you help and how."}
         # normalize_url checks the address (clean_website); a forms.URLField would guess a scheme of its own.
-        field_classes = {"website": forms.CharField}
+        field_classes = {"website": forms.CharField, "insurers": IdsChoiceField}
         widgets = {
             "intake_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),

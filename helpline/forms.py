@@ -10,13 +10,14 @@ from django.core.mail import send_mail
 
 from centers.models import Facility, ProblemReport
 from centers.vocabulary import VerifiedBy
+from finder.ids import IdChoiceField
 from helpline.shortlist import DOWN, MAX_FACILITIES, UP, shortlist_email_text
 
 EMAIL_SUBJECT = "Treatment options from the helpline"
 
 
 class ShortlistAddForm(forms.Form):
-    facility = forms.ModelChoiceField(
+    facility = IdChoiceField(
         queryset=Facility.objects.listed(),
         error_messages={
             "required": "Choose a facility to add.",

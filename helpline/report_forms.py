@@ -12,6 +12,7 @@ from django.utils import timezone
 from centers.models import Facility
 from centers.reporting_forms import TOO_LONG, MultilineField
 from centers.vocabulary import LevelOfCare, Payment
+from finder.ids import IdChoiceField, parse_id
 from helpline.models import Referral
 
 # Matching by name can find hundreds ("recovery"); a select longer than this is no help on a call.
@@ -27,12 +28,13 @@ def facilities_to_choose(params) -> tuple[str, QuerySet]:
     or by its number.
     """
     listed = Facility.objects.listed().order_by("name", "pk")
-    ids = [value for value in params.getlist("facility") if value.isdigit()]
+    ids = [pk for pk in map(parse_id, params.getlist("facility")) if pk is not None]
     if ids:
         return "shortlist", listed.filter(pk__in=ids)
-    query = params.get("q", "").strip()
-    if query.isdigit():
-        return "search", listed.filter(pk=query)
+    # A NUL byte can't be stored or searched for in PostgreSQL text; nobody means it, so it is dropped.
+    query = params.get("q", "").replace("\x00", "").strip()
+    if parse_id(query) is not None:
+        return "search", listed.filter(pk=parse_id(query))
     if query:
         return "search", listed.filter(pk__in=listed.named(query).values("pk")[:MOST_FACILITY_MATCHES])
     return "none", listed.none()
@@ -51,7 +53,7 @@ def initial_from(params) -> dict:
     return initial
 
 
-class FacilityChoiceField(forms.ModelChoiceField):
+class FacilityChoiceField(IdChoiceField):
     def label_from_instance(self, facility):
         return f"{facility.name} ({facility.city}, {facility.state})"
 
