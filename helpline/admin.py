@@ -74,6 +74,6 @@ class ReferralAdmin(ReadOnlyAdmin):
 
 @admin.register(SearchGap)
 class SearchGapAdmin(ReadOnlyAdmin):
-    list_display = ["searched_on", "surface", "state", "latitude", "longitude", "radius", "level_of_care"]
+    list_display = ["searched_on", "surface", "state", "latitude", "longitude", "radius", "level_of_care", "searches"]
     list_filter = ["surface", "level_of_care", "state", "searched_on"]
     date_hierarchy = "searched_on"

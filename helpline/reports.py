@@ -275,7 +275,7 @@ def gaps_map(request):
     points, elsewhere = gap_points(point_rows)
     context = {
         "form": form,
-        "total": gaps.count(),
+        "total": gaps.total(),
         "plot": gap_plot(points, "Searches that found nothing, by place"),
         "elsewhere": elsewhere,
         "points_capped": len(point_rows) == MOST_GAP_POINTS,
