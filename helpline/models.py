@@ -20,6 +20,12 @@ class ReferralQuerySet(models.QuerySet):
     def by(self, user):
         return self.filter(worker=user)
 
+    def visible_to(self, user):
+        """Every referral for a supervisor; for anyone else, only the referrals they logged."""
+        from helpline.access import is_supervisor  # access.py imports the group names from this module
+
+        return self if is_supervisor(user) else self.by(user)
+
     def follow_ups_due(self, on_or_before=None):
         """Follow-ups not yet done whose date has come."""
         day = on_or_before or timezone.localdate()
