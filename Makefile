@@ -7,7 +7,7 @@ RUFF := .venv/bin/ruff
 # Extra pytest arguments, e.g. make test PYTEST_ARGS="-k browser -x"
 PYTEST_ARGS ?=
 
-.PHONY: venv node_modules run test lint format migrations-check bench clean
+.PHONY: venv node_modules run test lint format migrations-check bench fuzz fuzz-postgres clean
 
 venv: .venv/.installed
 
@@ -68,3 +68,15 @@ bench: venv
 clean:
 	rm -rf staticfiles .pytest_cache .ruff_cache
 	find . -path ./.venv -prune -o -path ./node_modules -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+# Hostile input from every role: at least 10,000 requests (24 role-and-surface pairs x FUZZ_EXAMPLES), no 5xx.
+# Prints the responses counted by status code. CI runs the same test with a few examples (tests/test_fuzz.py).
+FUZZ_EXAMPLES ?= 420
+FUZZ_ENV = FINDER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FINDER_FUZZ_MIN_REQUESTS=10000
+FUZZ_PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider tests/test_fuzz.py $(PYTEST_ARGS)
+
+fuzz: venv
+	env -u DATABASE_URL $(FUZZ_ENV) $(FUZZ_PYTEST)
+
+fuzz-postgres: venv
+	$(FUZZ_ENV) scripts/with-postgres $(FUZZ_PYTEST)

@@ -382,11 +382,14 @@ def send(client: Client, method: str, path: str, data: dict[str, list[str]]):
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _report_status_counts():
+def _report_status_counts(pytestconfig):
     yield
     total = sum(STATUSES.values())
     counts = ", ".join(f"{status}: {count}" for status, count in sorted(STATUSES.items()))
-    print(f"\nFuzz: {total} requests; responses by status: {counts}")
+    # Through the terminal reporter, so the counts show without -s (which would also show every 404 logged).
+    pytestconfig.pluginmanager.get_plugin("terminalreporter").write_line(
+        f"\nFuzz: {total} requests; responses by status: {counts}"
+    )
     assert total >= MIN_REQUESTS, f"the fuzz sent {total} requests, fewer than the {MIN_REQUESTS} asked for"
 
 
