@@ -136,3 +136,26 @@ def test_a_nul_byte_in_a_public_text_field_is_a_form_error(client, detox_atlanta
 
     assert response.status_code == 400
     assert "Null characters are not allowed." in response.content.decode()
+
+
+@pytest.mark.parametrize("year", ["2147483648", "99999999999999999999", "0", "²³"])
+def test_a_date_drilldown_year_out_of_range_in_the_admin_starts_the_list_again(client, steward, year):
+    client.force_login(steward)
+
+    for url, field in [
+        (reverse("admin:helpline_referral_changelist"), "created_at"),
+        (reverse("admin:helpline_searchgap_changelist"), "searched_on"),
+    ]:
+        response = client.get(url, {f"{field}__year": year})
+
+        assert (response.status_code, response["Location"]) == (302, f"{url}?e=1")
+
+
+def test_a_valid_date_drilldown_in_the_admin_still_works(client, steward):
+    client.force_login(steward)
+
+    response = client.get(
+        reverse("admin:helpline_referral_changelist"), {"created_at__year": "2026", "created_at__month": "3"}
+    )
+
+    assert response.status_code == 200
