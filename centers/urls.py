@@ -22,7 +22,8 @@ urlpatterns = [
         name="login",
     ),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("staff/invitation/<str:token>/", portal.accept_invitation, name="accept-invitation"),
+    # A slug is token_urlsafe's alphabet; anything else (a NUL byte breaks PostgreSQL's lookup) is a 404.
+    path("staff/invitation/<slug:token>/", portal.accept_invitation, name="accept-invitation"),
     path("staff/", portal.home, name="portal"),
     path("staff/facility/<id:pk>/", portal.facility, name="portal-facility"),
     path("staff/facility/<id:pk>/availability/", portal.set_availability, name="set-availability"),

@@ -159,3 +159,17 @@ def test_a_valid_date_drilldown_in_the_admin_still_works(client, steward):
     )
 
     assert response.status_code == 200
+
+
+def test_an_invitation_link_with_characters_no_token_has_is_a_404(client):
+    assert client.get("/staff/invitation/abc%00def/").status_code == 404
+    assert client.get("/staff/invitation/abc.def/").status_code == 404
+
+
+def test_a_nul_byte_in_a_service_code_in_the_admin_is_no_such_service(client, steward):
+    client.force_login(steward)
+
+    response = client.get("/admin/centers/service/OP%00/change/")
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
