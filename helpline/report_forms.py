@@ -19,6 +19,8 @@ from helpline.models import Referral
 MOST_FACILITY_MATCHES = 50
 DATE_INVALID = "Please enter a date like 2025-03-31."
 DATE_ERRORS = {"invalid": DATE_INVALID}
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+DATE_OUT_OF_RANGE = f"Please enter a date from {FIRST_DAY} to {LAST_DAY}."
 
 
 def facilities_to_choose(params) -> tuple[str, QuerySet]:
@@ -172,6 +174,19 @@ class PeriodForm(forms.Form):
             "to": forms.DateField(label="To", required=False, widget=DateInput, error_messages=DATE_ERRORS),
             **self.fields,
         }
+
+    def clean_from(self):
+        return self._in_range(self.cleaned_data["from"])
+
+    def clean_to(self):
+        return self._in_range(self.cleaned_data["to"])
+
+    @staticmethod
+    def _in_range(day: date | None) -> date | None:
+        # The charts step back 12 weeks and forward a week at a time: year 1 or 9999 would overflow the calendar.
+        if day and not FIRST_DAY <= day <= LAST_DAY:
+            raise forms.ValidationError(DATE_OUT_OF_RANGE)
+        return day
 
     def clean(self):
         data = super().clean()

@@ -173,3 +173,16 @@ def test_a_nul_byte_in_a_service_code_in_the_admin_is_no_such_service(client, st
 
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:index")
+
+
+@pytest.mark.parametrize(
+    "period", [{"to": "0001-01-01"}, {"from": "2025-01-01", "to": "9999-12-31"}, {"from": "1999-12-31"}]
+)
+def test_report_dates_far_outside_the_calendar_are_a_form_error(client, supervisor, period):
+    client.force_login(supervisor)
+
+    for url in [reverse("helpline:reports"), reverse("helpline:reports-csv"), reverse("helpline:gaps")]:
+        response = client.get(url, period)
+
+        assert response.status_code == 400, url
+        assert "Please enter a date from 2000-01-01 to 2099-12-31." in response.content.decode(), url
