@@ -387,10 +387,9 @@ def _report_status_counts(pytestconfig):
     yield
     total = sum(STATUSES.values())
     counts = ", ".join(f"{status}: {count}" for status, count in sorted(STATUSES.items()))
-    # Through the terminal reporter, so the counts show without -s (which would also show every 404 logged).
-    pytestconfig.pluginmanager.get_plugin("terminalreporter").write_line(
-        f"\nFuzz: {total} requests; responses by status: {counts}"
-    )
+    # Past pytest's output capture, so the counts show without -s (which would also show every 404 logged).
+    with pytestconfig.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled():
+        print(f"\nFuzz: {total} requests; responses by status: {counts}")
     assert total >= MIN_REQUESTS, f"the fuzz sent {total} requests, fewer than the {MIN_REQUESTS} asked for"
 
 
