@@ -186,3 +186,23 @@ def test_report_dates_far_outside_the_calendar_are_a_form_error(client, supervis
 
         assert response.status_code == 400, url
         assert "Please enter a date from 2000-01-01 to 2099-12-31." in response.content.decode(), url
+
+
+def test_a_history_page_for_an_id_that_is_not_a_number_is_a_404(client, steward, detox_atlanta):
+    client.force_login(steward)
+
+    assert client.get("/admin/centers/facility/%20/history/").status_code == 404
+    assert client.get("/admin/centers/availability/abc/history/").status_code == 404
+    assert client.get(f"/admin/centers/facility/{detox_atlanta.pk}/history/").status_code == 200
+
+
+def test_a_nul_byte_in_an_admin_list_filter_is_a_400(client, steward, detox_atlanta):
+    client.force_login(steward)
+
+    response = client.get(reverse("admin:centers_availability_changelist"), {"facility__state__in": "\x00"})
+    searched = client.get(reverse("admin:centers_facility_changelist"), {"q": "Peach\x00"})
+    filtered = client.get(reverse("admin:centers_facility_changelist"), {"state__exact": "GA"})
+
+    assert response.status_code == 400
+    assert searched.status_code == 400
+    assert filtered.status_code == 200
