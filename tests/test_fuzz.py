@@ -28,7 +28,7 @@ from helpline.filters import UPDATED_WITHIN_CHOICES
 from helpline.models import Referral, SearchGap
 from tests.conftest import make_facility
 
-EXAMPLES = int(os.environ.get("FINDER_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("FINDER_FUZZ_EXAMPLES", "20"))
 # `make fuzz` sets this, so a run that sent fewer requests than promised fails instead of reporting success.
 MIN_REQUESTS = int(os.environ.get("FINDER_FUZZ_MIN_REQUESTS", "0"))
 ROLES = ["anonymous", "editor", "clerk", "helpline_worker", "supervisor", "steward"]
