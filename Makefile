@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # committed) and the console email backend, chosen explicitly (pages then say that nothing was emailed).
 LOCAL_ENV = SECRET_KEY="$$(cat var/secret_key)" EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 
-.PHONY: venv node_modules run test lint format migrations-check bench clean
+.PHONY: venv node_modules run test lint format migrations-check bench fuzz fuzz-postgres clean
 
 venv: .venv/.installed
 
@@ -80,3 +80,15 @@ clean:
 .PHONY: bench-places
 bench-places: venv
 	$(PYTHON) benchmarks/place_lookup.py
+
+# Hostile input from every role: at least 10,000 requests (24 role-and-surface pairs x FUZZ_EXAMPLES), no 5xx.
+# Prints the responses counted by status code. CI runs the same test with a few examples (tests/test_fuzz.py).
+FUZZ_EXAMPLES ?= 420
+FUZZ_ENV = FINDER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FINDER_FUZZ_MIN_REQUESTS=10000
+FUZZ_PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider tests/test_fuzz.py $(PYTEST_ARGS)
+
+fuzz: venv
+	env -u DATABASE_URL $(FUZZ_ENV) $(FUZZ_PYTEST)
+
+fuzz-postgres: venv
+	$(FUZZ_ENV) scripts/with-postgres $(FUZZ_PYTEST)

@@ -1,11 +1,12 @@
 from django.urls import path
 
+import finder.ids  # noqa: F401 (registers <id:...>: a number too large for a primary key is a 404)
 from centers import views
 
 app_name = "centers"
 urlpatterns = [
     path("", views.search, name="search"),
-    path("facility/<int:pk>/<slug:slug>/", views.detail, name="detail"),
+    path("facility/<id:pk>/<slug:slug>/", views.detail, name="detail"),
     path("understanding-care/", views.guide_index, name="guide"),
     path("understanding-care/<slug:topic>/", views.guide_topic, name="guide-topic"),
 ]

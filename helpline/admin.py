@@ -2,13 +2,35 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 
 from helpline.models import Referral, SearchGap
 
+DATE_PARTS = {"year": 9999, "month": 12, "day": 31}
+
+
+def valid_date_drilldown(params, field: str) -> bool:
+    """True unless the date hierarchy's year, month or day is not a plain number in its range.
+
+    Django's changelist turns ValueError into "incorrect lookup", but a year like 2147483648 raises OverflowError.
+    """
+    for part, most in DATE_PARTS.items():
+        value = params.get(f"{field}__{part}")
+        if value is not None and not (value.isascii() and value.isdigit() and 1 <= int(value) <= most):
+            return False
+    return True
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Rows written by the helpline and the search pages; the admin only reads them, so reports stay true."""
+
+    def changelist_view(self, request, extra_context=None):
+        if self.date_hierarchy and not valid_date_drilldown(request.GET, self.date_hierarchy):
+            # What the changelist does for any other bad filter: start again with "?e=1".
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):
         return False
@@ -74,6 +96,6 @@ class ReferralAdmin(ReadOnlyAdmin):
 
 @admin.register(SearchGap)
 class SearchGapAdmin(ReadOnlyAdmin):
-    list_display = ["searched_on", "surface", "state", "latitude", "longitude", "radius", "level_of_care"]
+    list_display = ["searched_on", "surface", "state", "latitude", "longitude", "radius", "level_of_care", "searches"]
     list_filter = ["surface", "level_of_care", "state", "searched_on"]
     date_hierarchy = "searched_on"

@@ -10,6 +10,7 @@ from django import forms
 from centers.models import Facility
 from centers.vocabulary import VerifiedBy
 from finder import mail
+from finder.ids import IdChoiceField
 from helpline.shortlist import DOWN, MAX_FACILITIES, UP, shortlist_email_text
 from portal.models import ProblemReport
 
@@ -17,7 +18,7 @@ EMAIL_SUBJECT = "Treatment options from the helpline"
 
 
 class ShortlistAddForm(forms.Form):
-    facility = forms.ModelChoiceField(
+    facility = IdChoiceField(
         queryset=Facility.objects.listed(),
         error_messages={
             "required": "Choose a facility to add.",

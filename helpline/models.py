@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Count
-from django.db.models.functions import TruncWeek
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from centers.vocabulary import LevelOfCare, Payment
@@ -19,6 +19,12 @@ SUPERVISORS_GROUP = "Helpline supervisors"
 class ReferralQuerySet(models.QuerySet):
     def by(self, user):
         return self.filter(worker=user)
+
+    def visible_to(self, user):
+        """Every referral for a supervisor; for anyone else, only the referrals they logged."""
+        from helpline.access import is_supervisor  # access.py imports the group names from this module
+
+        return self if is_supervisor(user) else self.by(user)
 
     def follow_ups_due(self, on_or_before=None):
         """Follow-ups not yet done whose date has come."""
@@ -134,12 +140,31 @@ class SearchGapQuerySet(models.QuerySet):
         return self.filter(level_of_care=level) if level else self
 
     def count_by(self, *fields: str):
-        """One row (a dict) per distinct value of ``fields`` with its ``count``, largest first (GROUP BY in SQL)."""
-        return self.order_by().values(*fields).annotate(count=Count("pk")).order_by("-count", *fields)
+        """One row (a dict) per distinct value of ``fields`` with its ``count`` of searches, largest first."""
+        return self.order_by().values(*fields).annotate(count=Sum("searches")).order_by("-count", *fields)
+
+    def total(self) -> int:
+        """How many searches found nothing (each row counts several)."""
+        return self.aggregate(total=Coalesce(Sum("searches"), 0))["total"]
+
+    def add_one(self, **key) -> None:
+        """Count one more search for ``key`` (every field of the unique constraint): on its row, or a new row."""
+        if self.filter(**key).update(searches=F("searches") + 1):
+            return
+        try:
+            with transaction.atomic():
+                self.create(**key)
+        except IntegrityError:
+            # Another request created the row between our update and our insert: count on that row instead.
+            self.filter(**key).update(searches=F("searches") + 1)
 
 
 class SearchGap(models.Model):
-    """A search that found nothing: where (coarsely) and for what care. No personal data, no query text."""
+    """Searches that found nothing, counted per day, place (coarsely), surface, distance and type of care.
+
+    No personal data, no query text. One row per combination and a counter, so the table grows with the places
+    and days searched, not with the traffic: a crawler repeating an empty search only raises a number.
+    """
 
     class Surface(models.TextChoices):
         PUBLIC = "public", "Public search"
@@ -153,18 +178,25 @@ class SearchGap(models.Model):
     longitude = models.FloatField()
     radius = models.CharField(max_length=8)
     level_of_care = models.CharField(max_length=32, choices=LevelOfCare.choices, blank=True)
+    searches = models.PositiveIntegerField(default=1, help_text="How many searches found nothing here that day.")
 
     objects = SearchGapQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["searched_on", "state"], name="gap_day_state")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["searched_on", "surface", "state", "latitude", "longitude", "radius", "level_of_care"],
+                name="gap_one_row_per_day_and_cell",
+            )
+        ]
 
     def __str__(self):
-        return f"No results near {self.latitude},{self.longitude} ({self.state}) on {self.searched_on}"
+        return f"No results near {self.latitude},{self.longitude} ({self.state}) on {self.searched_on}: {self.searches}"
 
     @classmethod
     def record(cls, filterset, surface: str) -> None:
-        """Remember an empty search: one row per level of care asked for (or one for "any")."""
+        """Count an empty search once per level of care asked for (or once for "any")."""
         origin = filterset.origin
         if origin is None:
             return
@@ -174,17 +206,14 @@ class SearchGap(models.Model):
             from centers import geo
 
             state = geo.nearest_state(origin)
-        levels = data.get("level") or [""]
-        cls.objects.bulk_create(
-            [
-                cls(
-                    surface=surface,
-                    state=state,
-                    latitude=round(origin.latitude, 1),
-                    longitude=round(origin.longitude, 1),
-                    radius=data.get("radius") or "",
-                    level_of_care=level,
-                )
-                for level in levels
-            ]
-        )
+        # Sorted and de-duplicated: two requests for the same levels update their rows in the same order.
+        for level in sorted(set(data.get("level") or [""])):
+            cls.objects.add_one(
+                searched_on=timezone.localdate(),
+                surface=surface,
+                state=state,
+                latitude=round(origin.latitude, 1),
+                longitude=round(origin.longitude, 1),
+                radius=data.get("radius") or "",
+                level_of_care=level,
+            )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from centers.models import Facility
 from centers.vocabulary import LEVEL_OF_CARE_LABEL, LevelOfCare, Payment
+from finder.ids import IdChoiceField, parse_id
 from helpline.models import Referral
 from portal.reporting_forms import TOO_LONG, MultilineField
 
@@ -18,6 +19,8 @@ from portal.reporting_forms import TOO_LONG, MultilineField
 MOST_FACILITY_MATCHES = 50
 DATE_INVALID = "Please enter a date like 2025-03-31."
 DATE_ERRORS = {"invalid": DATE_INVALID}
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+DATE_OUT_OF_RANGE = f"Please enter a date from {FIRST_DAY} to {LAST_DAY}."
 
 
 def facilities_to_choose(params) -> tuple[str, QuerySet]:
@@ -27,12 +30,13 @@ def facilities_to_choose(params) -> tuple[str, QuerySet]:
     or by its number.
     """
     listed = Facility.objects.listed().order_by("name", "pk")
-    ids = [value for value in params.getlist("facility") if value.isdigit()]
+    ids = [pk for pk in map(parse_id, params.getlist("facility")) if pk is not None]
     if ids:
         return "shortlist", listed.filter(pk__in=ids)
-    query = params.get("q", "").strip()
-    if query.isdigit():
-        return "search", listed.filter(pk=query)
+    # A NUL byte can't be stored or searched for in PostgreSQL text; nobody means it, so it is dropped.
+    query = params.get("q", "").replace("\x00", "").strip()
+    if parse_id(query) is not None:
+        return "search", listed.filter(pk=parse_id(query))
     if query:
         return "search", listed.filter(pk__in=listed.named(query).values("pk")[:MOST_FACILITY_MATCHES])
     return "none", listed.none()
@@ -51,7 +55,7 @@ def initial_from(params) -> dict:
     return initial
 
 
-class FacilityChoiceField(forms.ModelChoiceField):
+class FacilityChoiceField(IdChoiceField):
     def label_from_instance(self, facility):
         return f"{facility.name} ({facility.city}, {facility.state})"
 
@@ -170,6 +174,19 @@ class PeriodForm(forms.Form):
             "to": forms.DateField(label="To", required=False, widget=DateInput, error_messages=DATE_ERRORS),
             **self.fields,
         }
+
+    def clean_from(self):
+        return self._in_range(self.cleaned_data["from"])
+
+    def clean_to(self):
+        return self._in_range(self.cleaned_data["to"])
+
+    @staticmethod
+    def _in_range(day: date | None) -> date | None:
+        # The charts step back 12 weeks and forward a week at a time: year 1 or 9999 would overflow the calendar.
+        if day and not FIRST_DAY <= day <= LAST_DAY:
+            raise forms.ValidationError(DATE_OUT_OF_RANGE)
+        return day
 
     def clean(self):
         data = super().clean()

@@ -56,8 +56,11 @@ def log_referral(request):
 
 @helpline_worker_required
 def my_referrals(request):
-    everyone = is_supervisor(request.user) and request.GET.get("worker") == "all"
-    referrals = Referral.objects.all() if everyone else Referral.objects.by(request.user)
+    # Supervisors choose between their own referrals and everyone's (?worker=all); workers only see their own.
+    everyone = request.GET.get("worker") == "all" and is_supervisor(request.user)
+    referrals = Referral.objects.visible_to(request.user)
+    if not everyone:
+        referrals = referrals.by(request.user)
     page = Paginator(referrals.select_related("worker", "facility"), REFERRALS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -67,7 +70,7 @@ def my_referrals(request):
 def render_follow_ups(request, *, failed: Referral | None = None, form=None, status: int = 200):
     """The follow-ups due today or earlier, overdue first; a failed "mark done" form shows its error in place."""
     everyone = is_supervisor(request.user)
-    referrals = Referral.objects.all() if everyone else Referral.objects.by(request.user)
+    referrals = Referral.objects.visible_to(request.user)
     context = {
         "due": referrals.follow_ups_due().select_related("worker").order_by("follow_up_on", "created_at"),
         "everyone": everyone,
@@ -88,7 +91,7 @@ def follow_ups(request):
 @require_POST
 def complete_follow_up(request, pk):
     # A worker completes only their own follow-ups; anyone else's is a 404, never a hint that it exists.
-    referrals = Referral.objects.all() if is_supervisor(request.user) else Referral.objects.by(request.user)
+    referrals = Referral.objects.visible_to(request.user)
     referral = get_object_or_404(referrals.filter(follow_up_on__isnull=False), pk=pk)
     if referral.follow_up_done_at:
         messages.info(request, f"That follow-up ({referral.facility_name}) was already marked done.")
@@ -270,7 +273,7 @@ def gaps_map(request):
     points, elsewhere = gap_points(point_rows)
     context = {
         "form": form,
-        "total": gaps.count(),
+        "total": gaps.total(),
         "plot": gap_plot(points, "Searches that found nothing, by place"),
         "elsewhere": elsewhere,
         "points_capped": len(point_rows) == MOST_GAP_POINTS,

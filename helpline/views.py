@@ -30,9 +30,13 @@ EMAIL_NOT_SET_UP = (
 
 
 def next_url(request, default: str = "helpline:search") -> str:
-    """Where a form asked to go back to (``next``), if it is on this site; otherwise ``default``."""
+    """Where a form asked to go back to (``next``), if it is a path on this site; otherwise ``default``."""
     url = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    # Only a path: redirect() reads anything else ("0", "search") as a URL name, and a missing one is a 500.
+    local = url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if local:
         return url
     return reverse(default)
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from centers.models import Facility, Service
 from centers.normalize import PHONE_RE, normalize_phone, normalize_url
 from centers.taxonomy import ServiceCategory
+from finder.ids import IdsChoiceField
 from portal.models import PendingChange
 
 # Changes to these go to a steward first: a wrong name, address or phone number sends a family
@@ -125,7 +126,7 @@ class ListingForm(forms.ModelForm):
         }
         help_texts = {"description": "In plain words, for families: who you help and how."}
         # normalize_url checks the address (clean_website); a forms.URLField would guess a scheme of its own.
-        field_classes = {"website": forms.CharField}
+        field_classes = {"website": forms.CharField, "insurers": IdsChoiceField}
         widgets = {
             "intake_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),

@@ -425,3 +425,21 @@ def test_facility_cards_link_to_the_listing(client, helpline_worker):
     client.force_login(helpline_worker)
 
     assert f'href="{facility.get_absolute_url()}"' in client.get(reverse("helpline:referrals")).content.decode()
+
+
+def test_visible_to_gives_supervisors_every_referral_and_anyone_else_their_own(
+    helpline_worker, other_helpline_worker, supervisor, steward, editor
+):
+    mine = make_referral(helpline_worker)
+    theirs = make_referral(other_helpline_worker)
+    superuser_only = make_user("root", is_superuser=True)
+
+    def visible(user):
+        return set(Referral.objects.visible_to(user))
+
+    assert visible(supervisor) == {mine, theirs}
+    assert visible(steward) == {mine, theirs}  # a superuser supervises too
+    assert visible(superuser_only) == {mine, theirs}
+    assert visible(helpline_worker) == {mine}
+    assert visible(other_helpline_worker) == {theirs}
+    assert visible(editor) == set()
