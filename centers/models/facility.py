@@ -66,7 +66,11 @@ class FacilityQuerySet(models.QuerySet):
         check and refresh_search_flags run it over the whole table).
         """
         codes: dict[int, set[str]] = {}
-        links = Facility.services.through.objects.filter(facility__in=self.values("pk"))
+        links = Facility.services.through.objects.all()
+        if self.query.has_filters():
+            # Only for a subset: over the whole table the semi-join gains nothing, and right after a bulk
+            # import (no statistics yet) PostgreSQL may plan it as a nested loop over every pair.
+            links = links.filter(facility__in=self.values("pk"))
         for facility_id, code in links.values_list("facility_id", "service_id").iterator(chunk_size=10_000):
             codes.setdefault(facility_id, set()).add(code)
         drift = {}
