@@ -1,7 +1,8 @@
 """`make bench-places`: does a search from a lat,lng cost about what a ZIP search does?
 
 Times full Django requests (django.test.Client, DEBUG off, benchmarks.settings) on a fresh
-database holding the app's own demo data (centers.demo): a lat,lng outside the United States
+database holding the real national file from ../shared/data when it is present (else, or with
+--data demo, the app's own demo data): a lat,lng outside the United States
 (issue 7: it used to take 17-33 s), a ZIP search, and lat,lng searches inside the US. The
 gazetteer is loaded first, as finder/wsgi.py does when a worker starts; its load time is reported.
 The target is that the lat,lng outside the US costs no more than 2x the ZIP search.
@@ -31,6 +32,7 @@ SEARCHES = {
     "lat,lng on Adak (AK), whole state": "/?location=51.88,-176.66&radius=state",
 }
 TARGET_RATIO = 2.0
+NATIONAL_FILE = ROOT.parent / "shared" / "data" / "findtreatment-export-nssats-2015.csv"
 
 
 def setup_django(database_url: str) -> None:
@@ -57,6 +59,12 @@ def time_requests(client, repeats: int) -> dict[str, list[float]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--data",
+        choices=["national", "demo"],
+        default="national" if NATIONAL_FILE.exists() else "demo",
+        help="the real national file from ../shared/data (the default when present) or generated demo data",
+    )
     parser.add_argument("--facilities", type=int, default=2000, help="demo facilities (default: %(default)s)")
     parser.add_argument("--repeats", type=int, default=30, help="timed requests per search (default: %(default)s)")
     args = parser.parse_args(argv)
@@ -73,7 +81,14 @@ def main(argv: list[str] | None = None) -> int:
         geo.load_gazetteer()
         load_seconds = time.perf_counter() - started
         call_command("migrate", verbosity=0)
-        demo.load_demo(args.facilities)
+        if args.data == "national":
+            from centers.importers import import_samhsa_file
+
+            facilities = import_samhsa_file(NATIONAL_FILE).created
+            described = f"the national file ({facilities:,} facilities)"
+        else:
+            demo.load_demo(args.facilities)
+            described = f"{args.facilities} demo facilities"
 
         client = Client()
         statuses = {name: client.get(url).status_code for name, url in SEARCHES.items()}  # warm up
@@ -83,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     medians = {name: median(values) for name, values in times.items()}
     zip_median = medians["ZIP search"]
     print(f"Gazetteer and index loaded in {load_seconds:.2f} s (once per process, at start-up).")
-    print(f"{connection.vendor}, {args.facilities} demo facilities, median of {args.repeats} requests each:")
+    print(f"{connection.vendor}, {described}, median of {args.repeats} requests each:")
     for name, url in SEARCHES.items():
         ratio = medians[name] / zip_median
         print(f"  {name:36} {medians[name]:8.1f} ms  {ratio:5.2f}x ZIP  (status {statuses[name]})  {url}")
