@@ -302,11 +302,14 @@ def import_samhsa_file(
         }
         renamed = match_earlier_keys(parsed, existing)
         result.rekeyed = len(renamed)
+        # Every link, filtered here rather than joined in SQL: right after a bulk import (no statistics
+        # yet) PostgreSQL may plan that join as a nested loop over every pair.
+        imported_ids = {facility["id"] for facility in existing.values()}
         current_codes: dict[int, set[str]] = {}
-        through = Facility.services.through
-        links = through.objects.filter(facility__source=Source.SAMHSA).values_list("facility_id", "service_id")
-        for facility_id, code in links:
-            current_codes.setdefault(facility_id, set()).add(code)
+        links = Facility.services.through.objects.values_list("facility_id", "service_id")
+        for facility_id, code in links.iterator(chunk_size=10_000):
+            if facility_id in imported_ids:
+                current_codes.setdefault(facility_id, set()).add(code)
         plan = compare(parsed, existing, current_codes, result)
         all_codes = {code for row in parsed.values() for code in row.codes}
         result.unknown_codes = all_codes - set(Service.objects.values_list("code", flat=True))
@@ -330,7 +333,7 @@ def import_samhsa_file(
         Facility.objects.add_service_links(plan.codes_to_add)
         for code in {code for _, code in plan.codes_to_remove}:
             facility_ids = [facility_id for facility_id, removed in plan.codes_to_remove if removed == code]
-            through.objects.filter(service_id=code, facility_id__in=facility_ids).delete()
+            Facility.services.through.objects.filter(service_id=code, facility_id__in=facility_ids).delete()
     result.warnings.sort(key=lambda warning: warning[0])
     return result
 

@@ -60,6 +60,16 @@ def test_reimport_updates_source_changes_but_keeps_local_edits(tmp_path):
     assert Facility.objects.count() == 1
 
 
+def test_a_code_the_source_drops_is_removed_and_the_search_flags_follow(tmp_path):
+    import_samhsa_file(write_export(tmp_path / "v1.csv", [export_row(op="1", md="1", bu="1")], codes=("op", "md", "bu")))
+    assert Facility.objects.with_medications(["buprenorphine"]).count() == 1
+
+    result = import_samhsa_file(write_export(tmp_path / "v2.csv", [export_row(op="1", md="1")], codes=("op", "md", "bu")))
+    assert result.updated == 1
+    assert Facility.objects.get().service_codes() == {"OP", "MD"}
+    assert Facility.objects.with_medications(["buprenorphine"]).count() == 0
+
+
 def test_bad_rows_are_rejected_with_line_numbers_and_good_rows_still_import(tmp_path):
     rows = [
         export_row(name1="Good One"),
