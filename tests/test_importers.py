@@ -61,10 +61,11 @@ def test_reimport_updates_source_changes_but_keeps_local_edits(tmp_path):
 
 
 def test_a_code_the_source_drops_is_removed_and_the_search_flags_follow(tmp_path):
-    import_samhsa_file(write_export(tmp_path / "v1.csv", [export_row(op="1", md="1", bu="1")], codes=("op", "md", "bu")))
+    codes = ("op", "md", "bu")
+    import_samhsa_file(write_export(tmp_path / "v1.csv", [export_row(op="1", md="1", bu="1")], codes=codes))
     assert Facility.objects.with_medications(["buprenorphine"]).count() == 1
 
-    result = import_samhsa_file(write_export(tmp_path / "v2.csv", [export_row(op="1", md="1")], codes=("op", "md", "bu")))
+    result = import_samhsa_file(write_export(tmp_path / "v2.csv", [export_row(op="1", md="1")], codes=codes))
     assert result.updated == 1
     assert Facility.objects.get().service_codes() == {"OP", "MD"}
     assert Facility.objects.with_medications(["buprenorphine"]).count() == 0
