@@ -1,4 +1,4 @@
-# Finder: common tasks. `make run` starts the app on http://127.0.0.1:8000/ with demo data;
+# Finder: common tasks. `make run` starts the app on http://127.0.0.1:8000/ (another port: PORT=8001) with demo data;
 # `make test` runs the test suite on SQLite, then on PostgreSQL when its server binaries are installed.
 
 PYTHON := .venv/bin/python
@@ -34,12 +34,15 @@ var/secret_key:
 	mkdir -p var
 	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
+# The port `make run` serves on: `make run PORT=8001` or `PORT=8001 make run`.
+PORT ?= 8000
+
 run: venv var/secret_key
 	env $(LOCAL_ENV) $(MANAGE) migrate
 	env $(LOCAL_ENV) $(MANAGE) collectstatic --noinput -v0
 	env $(LOCAL_ENV) $(MANAGE) load_demo --if-empty
 	-env $(LOCAL_ENV) $(MANAGE) create_demo_accounts
-	env $(LOCAL_ENV) $(MANAGE) runserver 127.0.0.1:8000
+	env $(LOCAL_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # FINDER_REQUIRE_POSTGRES=1 (CI) turns "PostgreSQL is not installed" into a failure.
 # FINDER_REQUIRE_BROWSER=1 (CI) does the same for Chromium and axe-core, inside tests/test_browser.py.

@@ -133,6 +133,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "portal:login"
+# The staff login sends each person where their work is (portal/landing.py: admin, helpline or portal);
+# a safe ``next`` still wins. This is Django's fallback for any other login view.
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:login"
 

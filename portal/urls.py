@@ -3,7 +3,6 @@ from django.urls import path
 
 import finder.ids  # noqa: F401 (registers <id:...>: a number too large for a primary key is a 404)
 from portal import reporting, views
-from portal.account_forms import StaffLoginForm
 
 app_name = "portal"
 urlpatterns = [
@@ -12,11 +11,7 @@ urlpatterns = [
     path("facility/<id:pk>/report/", reporting.report_problem, name="report"),
     path("facility/<id:pk>/claim/", reporting.claim_listing, name="claim"),
     # Admissions staff
-    path(
-        "staff/login/",
-        auth_views.LoginView.as_view(authentication_form=StaffLoginForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("staff/login/", views.StaffLoginView.as_view(), name="login"),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # A slug is token_urlsafe's alphabet; anything else (a NUL byte breaks PostgreSQL's lookup) is a 404.
     path("staff/invitation/<slug:token>/", views.accept_invitation, name="accept-invitation"),

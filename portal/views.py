@@ -7,6 +7,7 @@ change their own facilities; anything else is a 404, never a hint that it exists
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,11 +15,23 @@ from django.views.decorators.http import require_POST
 
 from centers.models.availability import fresh_since
 from centers.vocabulary import VerifiedBy
-from portal.account_forms import AcceptInvitationForm, invitation_situation
+from portal.account_forms import AcceptInvitationForm, StaffLoginForm, invitation_situation
 from portal.availability_forms import AvailabilityForm, availability_levels
 from portal.forms import ListingForm, ResolveReportForm, saved_summary
+from portal.landing import landing_url
 from portal.models import Invitation, Membership, PendingChange, ProblemReport
 from portal.models.staff import InvitationAlreadyUsed
+
+
+class StaffLoginView(auth_views.LoginView):
+    """Django's login; a safe local ``next`` wins, otherwise each person lands where their work is."""
+
+    authentication_form = StaffLoginForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        # Django calls this when there is no ``next``, or when ``next`` is not a path on this site.
+        return landing_url(self.request.user)
 
 
 def membership_or_404(user, pk) -> Membership:

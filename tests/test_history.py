@@ -136,3 +136,85 @@ def test_facilities_added_in_finder_get_no_extra_version():
     facility.phone = "(404) 555-0101"
     facility.save()
     assert facility.history.count() == 2
+
+
+# How the history pages read: local times, labels, whole lists of services and insurers
+
+
+def history_page(client, facility) -> str:
+    response = client.get(reverse("admin:centers_facility_history", args=[facility.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "zone, local", [("America/New_York", "Jan. 15, 2025, 10:30 a.m. EST"), ("America/Denver", "8:30 a.m. MST")]
+)
+def test_history_shows_times_in_the_configured_time_zone(steward_client, settings, zone, local):
+    from datetime import UTC, datetime
+
+    settings.TIME_ZONE = zone
+    moment = datetime(2025, 1, 15, 15, 30, tzinfo=UTC)
+    facility = make_facility()
+    facility.last_verified_at = moment
+    facility.save()
+    facility.history.filter(pk=facility.history.latest().pk).update(history_date=moment)
+
+    html = history_page(steward_client, facility)
+
+    assert html.count(local) == 2  # when the version was saved, and the value that changed
+    assert "15:30" not in html and "+00:00" not in html and "3:30 p.m." not in html
+
+
+def test_history_lists_every_service_and_insurer_added_or_removed_by_label(steward_client):
+    aetna, cigna = (
+        Insurer.objects.create(name="Aetna", slug="aetna"),
+        Insurer.objects.create(name="Cigna", slug="cigna"),
+    )
+    facility = make_facility(codes=["OP", "OIT", "HID", "RD", "BU", "MD"], insurers=[aetna])
+
+    edit_in_admin(steward_client, facility, services=["OP", "MD", "TELE", "SF"], insurers=[str(cigna.pk)])
+    html = history_page(steward_client, facility)
+
+    removed = "Buprenorphine used in treatment; Hospital inpatient detox; Intensive outpatient treatment (IOP); "
+    assert f"<strong>Services removed:</strong> {removed}Residential detox</li>" in html
+    added = "Cash or self-payment; Telehealth (video or phone visits)"
+    assert f"<strong>Services added:</strong> {added}</li>" in html
+    assert "<strong>Insurers added:</strong> Cigna</li>" in html
+    assert "<strong>Insurers removed:</strong> Aetna</li>" in html
+    assert "chars]" not in html and "(OIT)" not in html  # nothing cut off, no codes or ids
+
+
+def test_history_shows_choice_labels_and_blanks_in_words(steward_client, steward):
+    from centers.vocabulary import Status, VerifiedBy
+
+    facility = make_facility()
+    edit_in_admin(steward_client, facility, status=Status.TEMPORARILY_CLOSED)
+    facility.mark_verified(steward, VerifiedBy.STEWARD)
+
+    html = history_page(steward_client, facility)
+
+    assert "<strong>Status:</strong> Open &rarr; Temporarily closed</li>" in html
+    assert "<strong>Verified by:</strong> (blank) &rarr; the Finder team</li>" in html
+    assert "<strong>Last verified by:</strong> (blank) &rarr; stella</li>" in html
+    assert "Deleted user" not in html and "pk=None" not in html
+
+
+def test_the_revert_page_says_when_the_version_was_saved_in_local_time(steward_client, steward):
+    from datetime import UTC, datetime
+
+    facility = make_facility()
+    edit_in_admin(steward_client, facility, phone="(404) 555-0199")
+    version = facility.history.latest()
+    facility.history.filter(pk=version.pk).update(history_date=datetime(2025, 7, 4, 16, 5, tzinfo=UTC))
+
+    url = reverse("admin:centers_facility_simple_history", args=[facility.pk, version.history_id])
+    html = steward_client.get(url).content.decode()
+
+    assert "This is the version of" in html and "July 4, 2025, 12:05 p.m. EDT" in html and "saved by stella" in html
+
+
+def test_a_version_id_that_is_not_a_number_is_a_404(steward_client):
+    facility = make_facility()
+    url = reverse("admin:centers_facility_history", args=[facility.pk]) + "abc/"
+    assert steward_client.get(url).status_code == 404

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from portal.models import LoginSession, Membership
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +85,61 @@ def test_the_pause_uses_the_configured_cooloff(client, editor, settings):
     for _ in range(6):
         response = log_in(client, "eddie", "wrong")
     assert response.status_code == 429 and "Please wait 45 minutes" in response.content.decode()
+
+
+# Where each person lands: where their work is, unless a safe `next` says otherwise.
+
+
+def test_a_helpline_worker_lands_in_the_helpline_workspace(client, helpline_worker):
+    response = log_in(client, "hana")
+    assert response.status_code == 302 and response["Location"] == reverse("helpline:search")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_helpline_supervisor_lands_in_the_helpline_workspace(client, supervisor):
+    assert log_in(client, "sam")["Location"] == reverse("helpline:search")
+
+
+def test_a_steward_lands_in_the_admin(client, steward):
+    response = log_in(client, "stella")
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_facility_staff_land_in_their_portal(client, clerk):
+    assert log_in(client, "clara")["Location"] == reverse("portal:home")
+
+
+def test_someone_linked_to_nothing_lands_in_the_portal_which_says_what_to_do(client, db):
+    make_user("nobody")
+    response = log_in(client, "nobody")
+    assert response["Location"] == reverse("portal:home")
+    assert "isn't linked to a facility" in client.get(response["Location"]).content.decode()
+
+
+def test_the_portal_home_points_a_helpline_worker_to_the_workspace(client, helpline_worker):
+    client.force_login(helpline_worker)
+    html = client.get(reverse("portal:home")).content.decode()
+    assert f'href="{reverse("helpline:search")}"' in html
+
+
+def test_a_safe_next_still_wins_over_the_workplace(client, helpline_worker):
+    page = reverse("helpline:referrals")
+    response = client.post(reverse("portal:login"), {"username": "hana", "password": PASSWORD, "next": page})
+    assert response["Location"] == page
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["https://evil.example/", "//evil.example/helpline/", "javascript:alert(1)", "http:\\\\evil.example", "\\/evil"],
+)
+def test_a_next_to_another_site_falls_back_to_the_workplace(client, helpline_worker, hostile):
+    response = client.post(reverse("portal:login"), {"username": "hana", "password": PASSWORD, "next": hostile})
+    assert response.status_code == 302 and response["Location"] == reverse("helpline:search")
+
+
+def test_opening_the_login_page_when_logged_in_goes_to_the_workplace(client, helpline_worker, steward):
+    client.force_login(helpline_worker)
+    assert client.get(reverse("portal:login"))["Location"] == reverse("helpline:search")
+    client.force_login(steward)
+    assert client.get(reverse("portal:login"))["Location"] == reverse("admin:index")

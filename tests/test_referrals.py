@@ -322,6 +322,15 @@ def test_workers_see_their_own_follow_ups_due_today_and_overdue_first(client, he
     assert "Henry" not in html
 
 
+def test_follow_ups_keep_the_case_of_abbreviations_in_the_type_of_care(client, helpline_worker):
+    make_referral(helpline_worker, level_sought="intensive-outpatient", follow_up_on=timezone.localdate())
+    client.force_login(helpline_worker)
+
+    html = client.get(reverse("helpline:follow-ups")).content.decode()
+
+    assert "Referred · Intensive outpatient (IOP)" in html and "(iop)" not in html
+
+
 def test_supervisors_see_every_workers_follow_ups_due(client, supervisor, helpline_worker, other_helpline_worker):
     today = timezone.localdate()
     make_referral(helpline_worker, facility_name="Hana's", follow_up_on=today)

@@ -4,16 +4,15 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import widgets
-from django.contrib.admin.utils import model_ngettext, unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin.utils import model_ngettext
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from simple_history.admin import SimpleHistoryAdmin
 
 from centers.models import Availability, Facility
 from centers.vocabulary import VerifiedBy
@@ -29,17 +28,8 @@ from portal.admin.filters import (
     StaffFilter,
     VerifiedFilter,
 )
+from portal.admin.history import PlainHistoryAdmin
 from portal.models import Membership
-
-
-class CheckedHistoryAdmin(SimpleHistoryAdmin):
-    def history_view(self, request, object_id, extra_context=None):
-        # django-simple-history looks the id up unchecked: "/admin/.../abc/history/" was a ValueError (a 500).
-        try:
-            self.model._meta.pk.to_python(unquote(object_id))
-        except ValidationError:
-            raise Http404("No such record") from None
-        return super().history_view(request, object_id, extra_context)
 
 
 class MembershipInline(admin.TabularInline):
@@ -87,7 +77,7 @@ class FacilityForm(forms.ModelForm):
 
 
 @admin.register(Facility)
-class FacilityAdmin(CheckedHistoryAdmin):
+class FacilityAdmin(PlainHistoryAdmin):
     form = FacilityForm
     formfield_overrides = {models.URLField: {"widget": widgets.AdminURLFieldWidget, "assume_scheme": "https"}}
     list_display = ["name", "city", "state", "status", "is_listed", "last_verified", "availability_age", "open_reports"]
@@ -266,7 +256,7 @@ class FacilityAdmin(CheckedHistoryAdmin):
 
 
 @admin.register(Availability)
-class AvailabilityAdmin(CheckedHistoryAdmin):
+class AvailabilityAdmin(PlainHistoryAdmin):
     """Read-only: staff set availability in the portal; stewards read it and its history here."""
 
     list_display = ["facility", "level", "status", "open_slots", "waitlist_days", "updated", "updated_by"]

@@ -5,7 +5,7 @@ from portal.demo import create_demo_accounts
 
 
 class Command(BaseCommand):
-    help = "Create (or reset) the demo steward and admissions-staff accounts. Only while demo data is loaded."
+    help = "Create (or reset) the demo accounts (steward, admissions, helpline). Only while demo data is loaded."
 
     def handle(self, **options):
         if not Facility.objects.demo().exists():
