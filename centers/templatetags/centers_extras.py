@@ -94,10 +94,10 @@ PLAIN_SERVICE_HEADINGS = {
     ServiceCategory.SPECIAL_PROGRAMS: "Programs for",
     ServiceCategory.LANGUAGE: "Languages and sign language",
     ServiceCategory.PRIMARY_FOCUS: "Main focus",
-    ServiceCategory.OPERATION: "Run by",
-    ServiceCategory.LICENSE: "Licensed by",
+    ServiceCategory.OPERATION: ServiceCategory.OPERATION.label,  # already plain: "Run by"
+    ServiceCategory.LICENSE: ServiceCategory.LICENSE.label,
     ServiceCategory.ACCREDITATION: "Checked and approved by (accreditation)",
-    ServiceCategory.OTHER: "Other services",
+    ServiceCategory.OTHER: ServiceCategory.OTHER.label,
 }
 
 
