@@ -1,6 +1,10 @@
+import re
+from urllib.parse import parse_qsl
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 
 from centers.filters import FacilityFilter
 from centers.models import Facility
@@ -22,10 +26,38 @@ def search(request):
 def detail(request, pk, slug):
     listed = Facility.objects.filter(is_listed=True).prefetch_related("services", "insurers", "availability")
     facility = get_object_or_404(listed, pk=pk)
+    back = search_query_from(request.GET.get("back", ""))
     if slug != (facility.slug or "facility"):
-        return redirect(facility, permanent=True)
-    context = {"facility": facility, "fresh_hours": settings.FINDER_AVAILABILITY_FRESH_HOURS}
+        url = facility.get_absolute_url()
+        return redirect(f"{url}?{urlencode({'back': back})}" if back else url, permanent=True)
+    context = {
+        "facility": facility,
+        "fresh_hours": settings.FINDER_AVAILABILITY_FRESH_HOURS,
+        "back_query": back,
+        # The page itself, without the family's search: sharing a listing must not share where they searched.
+        "share_url": request.build_absolute_uri(facility.get_absolute_url()),
+    }
     return render(request, "centers/facility_detail.html", context)
+
+
+# A search's own parameters only: "Back to results" can only ever lead to the search page.
+MAX_BACK_LENGTH = 2000
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def search_query_from(back: str) -> str:
+    """The search query string carried in ?back=, cleaned; "" when it is not a search's (then: the plain search)."""
+    back = back.removeprefix("?")
+    if not back or len(back) > MAX_BACK_LENGTH or CONTROL_CHARACTERS.search(back):
+        return ""
+    try:
+        pairs = parse_qsl(back, max_num_fields=100)
+    except ValueError:
+        return ""
+    known = {*FacilityFilter.base_filters, "page"}
+    if any(CONTROL_CHARACTERS.search(value) for _, value in pairs):
+        return ""  # A CR or LF decoded from %0D%0A: no search of ours has one.
+    return urlencode([(name, value) for name, value in pairs if name in known and value])
 
 
 def guide_index(request):

@@ -18,10 +18,10 @@ def test_detail_page_shows_everything_known(client, detox_atlanta):
     assert "<h1" in html and "Peachtree Medical Detox" in html
     assert 'href="tel:+14045550111"' in html and "Intake (new patients)" in html
     assert "https://peachtree.example.org" in html
-    assert "Directions" in html and "google.com/maps/search" in html
+    assert "Directions" in html and "google.com/maps/dir/" in html
     # Services grouped by category, in plain words.
-    assert "<h3>Service setting</h3>" in html and "Hospital inpatient detox" in html
-    assert "<h3>Payment accepted</h3>" in html and "Medicaid" in html
+    assert "<h3>Where care happens</h3>" in html and "Hospital inpatient detox" in html
+    assert "<h3>Ways to pay</h3>" in html and "Medicaid" in html
     assert "<h3>Insurance companies</h3>" in html and "Aetna" in html
     assert "Report a problem with this listing" in html
     assert "Not yet verified" in html

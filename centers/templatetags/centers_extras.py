@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.timesince import timesince
 
+from centers.taxonomy import ServiceCategory
+
 register = template.Library()
 
 
@@ -37,8 +39,9 @@ def age(moment) -> str:
 
 @register.simple_tag
 def directions_url(facility) -> str:
-    # A search by address works in every maps app and shares no more than the facility's address.
-    return "https://www.google.com/maps/search/?" + urlencode({"api": "1", "query": facility.full_address})
+    # Directions from wherever the person is, in their maps app; the link shares no more than the
+    # facility's address, and nothing is requested from Google until it is tapped.
+    return "https://www.google.com/maps/dir/?" + urlencode({"api": "1", "destination": facility.full_address})
 
 
 @register.simple_tag(takes_context=True)
@@ -67,3 +70,71 @@ def checkbox_options(field):
         (f"{field.auto_id}_{index}", str(value), label, str(value) in chosen)
         for index, (value, label) in enumerate(field.field.choices)
     ]
+
+
+@register.simple_tag(takes_context=True)
+def detail_url(context, facility) -> str:
+    """The facility's page, carrying the current search (its query string) so "Back to results" returns to it."""
+    url = facility.get_absolute_url()
+    query = context["request"].GET.urlencode()
+    return f"{url}?{urlencode({'back': query})}" if query else url
+
+
+# The detail page's headings for the service taxonomy, in the words and the order a family reads them.
+# (The taxonomy's own labels are the staff portal's, where they name form sections.)
+PLAIN_SERVICE_HEADINGS = {
+    ServiceCategory.SETTING: "Where care happens",
+    ServiceCategory.TYPE_OF_CARE: "What they treat",
+    ServiceCategory.MEDICATION: "Medicines for addiction",
+    ServiceCategory.DETOX: "Help through withdrawal from",
+    ServiceCategory.PAYMENT: "Ways to pay",
+    ServiceCategory.PAYMENT_ASSISTANCE: "Help with the cost",
+    ServiceCategory.AGE: "Ages they treat",
+    ServiceCategory.GENDER: "Who they treat",
+    ServiceCategory.SPECIAL_PROGRAMS: "Programs for",
+    ServiceCategory.LANGUAGE: "Languages and sign language",
+    ServiceCategory.PRIMARY_FOCUS: "Main focus",
+    ServiceCategory.OPERATION: ServiceCategory.OPERATION.label,  # already plain: "Run by"
+    ServiceCategory.LICENSE: ServiceCategory.LICENSE.label,
+    ServiceCategory.ACCREDITATION: "Checked and approved by (accreditation)",
+    ServiceCategory.OTHER: ServiceCategory.OTHER.label,
+}
+
+
+# SAMHSA codes other languages one by one (F1-F119 spoken, N1-N40 Native American) without naming them;
+# a family reads "3 other languages (call to ask which)" once rather than the same words three times.
+OTHER_LANGUAGE_CODES = {"F": "other language", "N": "Native American language"}
+
+
+def _language_labels(services) -> list[str]:
+    labels, others = [], {}
+    for service in services:
+        kind = OTHER_LANGUAGE_CODES.get(service.code[:1]) if service.code[1:].isdigit() else None
+        if kind:
+            others[kind] = others.get(kind, 0) + 1
+        else:
+            labels.append(service.label)
+    for kind, count in others.items():
+        labels.append(f"{count} {kind}{'s' if count != 1 else ''} (call to ask which)")
+    return labels
+
+
+@register.filter
+def plain_service_groups(facility) -> list[tuple[str, str, list[str]]]:
+    """(category, plain heading, labels) in a family's reading order, insurance companies after the ways to pay.
+
+    Reads facility.services.all() and facility.insurers.all(): prefetch them.
+    """
+    services: dict[str, list] = {}
+    for service in sorted(facility.services.all(), key=lambda service: service.label):
+        services.setdefault(service.category, []).append(service)
+    insurers = [insurer.name for insurer in facility.insurers.all()]
+    groups = []
+    for category, heading in PLAIN_SERVICE_HEADINGS.items():
+        if category == ServiceCategory.LANGUAGE and category in services:
+            groups.append((category.value, heading, _language_labels(services[category])))
+        elif category in services:
+            groups.append((category.value, heading, [service.label for service in services[category]]))
+        if category == ServiceCategory.PAYMENT and insurers:
+            groups.append(("insurers", "Insurance companies", insurers))
+    return groups
