@@ -166,18 +166,16 @@ def test_family_finds_intensive_outpatient_without_javascript(page_without_js, l
     search_for_intensive_outpatient_near_30301(page_without_js, live_server, directory)
 
 
-def test_use_my_location_fills_in_coordinates(new_context, live_server, directory):
+def test_use_my_location_fills_in_coordinates_and_searches(new_context, live_server, directory):
     from playwright.sync_api import expect
 
     page = new_context(permissions=["geolocation"], geolocation=ATLANTA).new_page()
     page.goto(live_server.url + "/")
     button = page.get_by_role("button", name="Use my location")
     expect(button).to_be_visible()
-    button.click()
-    expect(page.get_by_label("ZIP code or city")).to_have_value("33.7500,-84.3900")
-
-    page.get_by_role("button", name="Search", exact=True).click()
+    button.click()  # searches at once (issue 8)
     page.wait_for_url("**/?*location=*")
+    expect(page.get_by_label("ZIP code or city")).to_have_value("33.7500,-84.3900")
     expect(page.locator(".result-list .card h3 a").first).to_have_text(directory["iop_downtown"].name)
 
 
