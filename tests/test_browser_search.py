@@ -14,7 +14,8 @@ from tests import test_browser as shared  # noqa: E402
 from tests.browser import AXE_JS, FIND_OVERFLOW_JS, axe_violations, describe_violations, skip_or_fail  # noqa: E402
 
 # The browser, its contexts (which fail a test on any CSP violation) and the cast are tests/test_browser.py's.
-browser, new_context, directory = shared.browser, shared.new_context, shared.directory
+# (One Chromium per session: the `browser` fixture is in tests/conftest.py.)
+new_context, directory = shared.new_context, shared.directory
 ATLANTA, PHONE, helpline_groups, log_in = shared.ATLANTA, shared.PHONE, shared.helpline_groups, shared.log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
