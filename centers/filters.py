@@ -293,8 +293,10 @@ class FacilityFilter(django_filters.FilterSet):
 
     def fewer_filters(self) -> Suggestion | None:
         """For an empty result: the one filter whose removal finds the most. One COUNT query per active filter."""
-        best = None
-        for name, value in self._narrowing():
+        best, narrowing = None, self._narrowing()
+        if self.origin is None and len(narrowing) < 2:
+            return None  # without a place, dropping the only filter leaves no search at all
+        for name, value in narrowing:
             count = self._count_with(**{name: None})
             if count and (best is None or count > best.count):
                 best = Suggestion(self._words(name, value), count, self._query(without=(name, None)))

@@ -150,6 +150,11 @@ def test_fewer_filters_names_the_filter_whose_removal_finds_the_most(
     assert "level=medical-detox" in query and "payment" not in query and "location=30303" in query
 
 
+def test_fewer_filters_never_suggests_an_empty_search(detox_atlanta):
+    assert bound(q="no such name").fewer_filters() is None  # it would "find" the whole directory
+    assert bound(q="no such name", level=["medical-detox"]).fewer_filters()[:2] == ("Facility name: no such name", 1)
+
+
 def test_active_filters_are_chips_that_each_remove_one_value(db):
     cigna = Insurer.objects.create(name="Cigna", slug="cigna")
     filterset = bound(
