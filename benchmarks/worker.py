@@ -198,6 +198,7 @@ def run_query(query_string: str) -> int:
     list(page.object_list)
     if paginator.count == 0:
         filterset.next_radius()
+        filterset.fewer_filters()
     return paginator.count
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,7 +12,7 @@ from django.utils.http import urlencode
 
 from centers import geo
 from centers.models import Insurer
-from centers.vocabulary import LEVEL_OF_CARE_LABEL, Language, LevelOfCare, Medication, Payment, Population
+from centers.vocabulary import LEVEL_OF_CARE_LABEL, Age, Language, LevelOfCare, Medication, Payment, Population
 
 RADIUS_CHOICES = [
     ("5", "5 miles"),
@@ -18,10 +20,32 @@ RADIUS_CHOICES = [
     ("25", "25 miles"),
     ("50", "50 miles"),
     ("100", "100 miles"),
+    ("250", "250 miles"),
     ("state", "Anywhere in the state"),
 ]
 DEFAULT_RADIUS = "25"
 SORT_CHOICES = [("distance", "Nearest first"), ("availability", "Accepting new patients first, then nearest")]
+# Inputs that shape the search rather than narrow it: never shown as removable filters.
+NOT_FILTERS = ("location", "radius", "sort")
+
+
+class Chip(NamedTuple):
+    """An active filter as a family reads it, and the query string of the same search without it."""
+
+    label: str
+    query: str
+
+
+class Suggestion(NamedTuple):
+    """For a search that found nothing: a change in words ("within 50 miles"), what it finds, its query string."""
+
+    words: str
+    count: int
+    query: str
+
+
+def radius_words(radius: str) -> str:
+    return "anywhere in the state" if radius == "state" else f"within {radius} miles"
 
 
 class LocationField(forms.CharField):
@@ -111,6 +135,13 @@ class FacilityFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         help_text="Programs designed for a specific group.",
     )
+    age = django_filters.MultipleChoiceFilter(
+        label="Age",
+        choices=Age.choices,
+        method="filter_age",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Places that treat people of this age.",
+    )
     language = django_filters.MultipleChoiceFilter(
         label="Language",
         choices=Language.choices,
@@ -177,6 +208,9 @@ class FacilityFilter(django_filters.FilterSet):
     def filter_population(self, queryset, name, value):
         return queryset.serving(value)
 
+    def filter_age(self, queryset, name, value):
+        return queryset.for_ages(value)
+
     def filter_language(self, queryset, name, value):
         return queryset.speaking(value)
 
@@ -219,15 +253,101 @@ class FacilityFilter(django_filters.FilterSet):
             if name not in ("radius", "sort")
         )
 
-    def next_radius(self) -> tuple[str, int, str] | None:
-        """For an empty result: the next larger radius, how many facilities it has, and its query string."""
+    @property
+    def order_words(self) -> str:
+        """How the results are ordered, in words for the line above them."""
+        then = "by state, city and name" if self.origin is None else "nearest"
+        if self.is_bound and self.is_valid() and self.form.cleaned_data.get("sort") == "availability":
+            return f"Accepting new patients first, then {then}"
+        return "Nearest first" if self.origin is not None else then.capitalize()
+
+    @property
+    def area_words(self) -> str:
+        """Where this search looks, in words: "within 25 miles", "anywhere in the state", or "" without a place."""
+        return radius_words(self.form.cleaned_data.get("radius") or DEFAULT_RADIUS) if self.origin else ""
+
+    def active_filters(self) -> list[Chip]:
+        """One chip per chosen value (place, distance and sort aside), each linking to the search without it."""
+        chips = []
+        for name, value in self._narrowing():
+            if isinstance(value, list):
+                labels = dict(self.form.fields[name].choices)
+                chips.extend(Chip(str(labels.get(item, item)), self._query(without=(name, item))) for item in value)
+            else:
+                chips.append(Chip(self._words(name, value), self._query(without=(name, None))))
+        return chips
+
+    def next_radius(self) -> Suggestion | None:
+        """For an empty result: the smallest wider radius (or the whole state) that finds something.
+
+        One COUNT query per radius tried; None when no wider radius finds anything.
+        """
         radius = self.form.cleaned_data.get("radius")
-        values = [value for value, _ in RADIUS_CHOICES]
-        if self.origin is None or radius not in values or radius == values[-1]:
+        if self.origin is None or radius is None:
             return None
-        wider = values[values.index(radius) + 1]
+        for wider in self._wider_than(radius):
+            count = self._count_with(radius=wider)
+            if count:
+                return Suggestion(radius_words(wider), count, self._query(radius=wider))
+        return None
+
+    def fewer_filters(self) -> Suggestion | None:
+        """For an empty result: the one filter whose removal finds the most. One COUNT query per active filter."""
+        best, narrowing = None, self._narrowing()
+        if self.origin is None and len(narrowing) < 2:
+            return None  # without a place, dropping the only filter leaves no search at all
+        for name, value in narrowing:
+            count = self._count_with(**{name: None})
+            if count and (best is None or count > best.count):
+                best = Suggestion(self._words(name, value), count, self._query(without=(name, None)))
+        return best
+
+    @staticmethod
+    def _wider_than(radius: str) -> list[str]:
+        """The radii to try after this one, smallest first; after the whole state, 250 miles across its borders."""
+        miles = [value for value, _ in RADIUS_CHOICES if value != "state"]
+        if radius == "state":
+            return [miles[-1]]
+        return [value for value in miles if int(value) > int(radius)] + ["state"]
+
+    def _narrowing(self) -> list[tuple[str, object]]:
+        """(filter name, cleaned value) of each input that narrows this valid search."""
+        if not (self.is_bound and self.is_valid()):
+            return []
+        return [
+            (name, value)
+            for name, value in self.form.cleaned_data.items()
+            if name not in NOT_FILTERS and value not in (None, "", [], False)
+        ]
+
+    def _words(self, name: str, value) -> str:
+        """A filter and its value as a family reads them: "Type of care: Medical detox, Outpatient"."""
+        field = self.form.fields[name]
+        if value is True:
+            return str(field.label)
+        if isinstance(value, list):
+            labels = dict(field.choices)
+            return f"{field.label}: {', '.join(str(labels.get(item, item)) for item in value)}"
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):  # that's a query
+            value = dict(field.choices).get(value, value)
+        return f"{field.label}: {value}"
+
+    def _count_with(self, **changes) -> int:
+        """How many this search finds with some cleaned inputs changed: one COUNT, without cleaning again."""
+        cleaned = self.form.cleaned_data
+        self.form.cleaned_data = {**cleaned, **changes}
+        try:
+            return self.filter_queryset(self.queryset.all()).count()
+        finally:
+            self.form.cleaned_data = cleaned
+
+    def _query(self, without: tuple[str, str | None] | None = None, **replace: str) -> str:
+        """This search's query string, from its first page, with one value (or a whole filter) left out."""
         data = self.data.copy()
-        data.setlist("radius", [wider])
         data.pop("page", None)
-        count = type(self)(data, queryset=self.queryset).qs.count()
-        return wider, count, data.urlencode()
+        for name, value in replace.items():
+            data.setlist(name, [value])
+        if without:
+            name, item = without
+            data.setlist(name, [value for value in data.getlist(name) if item is not None and value != item])
+        return data.urlencode()

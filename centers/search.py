@@ -27,6 +27,8 @@ def search_results(request, filterset, surface: str, per_page: int) -> tuple[dic
         else:
             context["searched"] = True
             if paginator.count == 0:
+                # Bounded: one COUNT per wider radius and one per active filter.
                 context["wider"] = filterset.next_radius()
+                context["fewer"] = filterset.fewer_filters()
                 search_found_nothing.send(sender=None, filterset=filterset, surface=surface)
     return context, 400 if invalid else 200

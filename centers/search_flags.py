@@ -20,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from centers.taxonomy import ServiceCategory, category_and_label
 from centers.vocabulary import (
+    AGE_SEARCH,
     LANGUAGE_SEARCH,
     LEVEL_OF_CARE_SEARCH,
     MEDICATION_SEARCH,
@@ -42,6 +43,7 @@ DECLARED: list[tuple[str, str, SearchBit]] = [
     *(("language", choice, declared) for choice, declared in LANGUAGE_SEARCH.items()),
     ("telehealth", "yes", TELEHEALTH_SEARCH),
     ("on-medication", "yes", ON_MEDICATION_SEARCH),
+    *(("age", choice, declared) for choice, declared in AGE_SEARCH.items()),
 ]
 
 

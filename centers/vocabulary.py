@@ -206,6 +206,23 @@ TELEHEALTH_SEARCH = SearchBit(36, ("TELE",))
 ON_MEDICATION_SEARCH = SearchBit(37, ("MOA",))  # already taking methadone or buprenorphine: can keep taking it
 
 
+class Age(models.TextChoices):
+    CHILDREN = "children", "Children and teens"
+    YOUNG_ADULTS = "young-adults", label_of("YAD")
+    ADULTS = "adults", label_of("ADLT")
+    SENIORS = "seniors", label_of("SNR")
+
+
+# SAMHSA's "Age" codes, plus the special-program codes that mean the same ages (an adolescent program
+# treats teens; TAY is "transition-age youth", the young adults YAD names).
+AGE_SEARCH = {
+    Age.CHILDREN: SearchBit(38, ("CHLD", "AD")),
+    Age.YOUNG_ADULTS: SearchBit(39, ("YAD", "TAY")),
+    Age.ADULTS: SearchBit(40, ("ADLT",)),
+    Age.SENIORS: SearchBit(41, ("SNR", "SE")),
+}
+
+
 class FacilityType(models.TextChoices):
     SUBSTANCE_USE = "SA", "Substance use"
     MENTAL_HEALTH = "MH", "Mental health"

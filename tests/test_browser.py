@@ -32,6 +32,10 @@ ATLANTA = {"latitude": 33.75, "longitude": -84.39}
 PHONE = {"width": 390, "height": 844}
 
 
+# The session's one Chromium is the `browser` fixture in tests/conftest.py: Playwright's sync API allows
+# one instance at a time, and tests/test_browser_search.py uses it too.
+
+
 @pytest.fixture
 def new_context(browser):
     """Opens browser contexts (cookies, permissions, viewport) and closes them after the test.
@@ -150,18 +154,16 @@ def test_family_finds_intensive_outpatient_without_javascript(page_without_js, l
     search_for_intensive_outpatient_near_30301(page_without_js, live_server, directory)
 
 
-def test_use_my_location_fills_in_coordinates(new_context, live_server, directory):
+def test_use_my_location_fills_in_coordinates_and_searches(new_context, live_server, directory):
     from playwright.sync_api import expect
 
     page = new_context(permissions=["geolocation"], geolocation=ATLANTA).new_page()
     page.goto(live_server.url + "/")
     button = page.get_by_role("button", name="Use my location")
     expect(button).to_be_visible()
-    button.click()
-    expect(page.get_by_label("ZIP code or city")).to_have_value("33.7500,-84.3900")
-
-    page.get_by_role("button", name="Search", exact=True).click()
+    button.click()  # searches at once (issue 8)
     page.wait_for_url("**/?*location=*")
+    expect(page.get_by_label("ZIP code or city")).to_have_value("33.7500,-84.3900")
     expect(page.locator(".result-list .card h3 a").first).to_have_text(directory["iop_downtown"].name)
 
 

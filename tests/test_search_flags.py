@@ -62,6 +62,10 @@ BIT_SNAPSHOT = {
     ("language", "other"): 35,
     ("telehealth", "yes"): 36,
     ("on-medication", "yes"): 37,
+    ("age", "children"): 38,
+    ("age", "young-adults"): 39,
+    ("age", "adults"): 40,
+    ("age", "seniors"): 41,
 }
 
 
@@ -86,7 +90,7 @@ def test_adding_a_level_of_care_or_reordering_the_declarations_moves_no_bit():
     new_level = ("level", "peer-recovery", SearchBit(search_flags.next_free_bit(), ("PEER",)))
     with_new_level_first = search_flags.bits_from([new_level, *search_flags.DECLARED])
     assert {choice: with_new_level_first[choice] for choice in search_flags.BITS} == search_flags.BITS
-    assert with_new_level_first["level", "peer-recovery"] == 1 << 38
+    assert with_new_level_first["level", "peer-recovery"] == 1 << 42
     assert search_flags.bits_from(reversed(search_flags.DECLARED)) == search_flags.BITS
 
 

@@ -126,3 +126,147 @@ def test_checkbox_groups_keep_their_choices_and_labels(client, db):
         'id="id_level_6" checked> Intensive outpatient (IOP)</label>'
     ) in html
     assert 'value="medical-detox" id="id_level_0">' in html  # not chosen, so not checked
+
+
+# Issue 8: results first, crisis numbers near the top, zero results that help, the age filter, small things.
+
+SAVANNAH = (32.08, -81.09)  # about 215 miles from downtown Atlanta
+
+
+def test_crisis_numbers_are_one_line_under_the_header_on_every_public_page(client, detox_atlanta):
+    for path in (URL, detox_atlanta.get_absolute_url(), reverse("centers:guide")):
+        html = client.get(path).content.decode()
+        bar = html[html.index('class="crisis-bar"') : html.index("</aside>", html.index('class="crisis-bar"'))]
+        assert html.index('class="crisis-bar"') < html.index("<main")  # above the page, not only in the footer
+        for link in ('href="tel:988"', 'href="sms:988"', 'href="tel:911"', 'href="tel:+18006624357"'):
+            assert link in bar, (path, link)
+        assert "SAMHSA helpline" in bar
+
+
+def test_the_form_is_open_before_a_search_and_folds_into_refine_after_one(client, detox_atlanta):
+    assert '<details class="refine" open>' in client.get(URL).content.decode()
+    html = client.get(URL, {"location": "30303"}).content.decode()
+    assert '<details class="refine">' in html and "Refine search" in html
+    assert html.index('class="refine"') < html.index('id="results-heading"')  # the folded form, then results
+    # With a wrong place the form stays open so the error shows next to the field.
+    assert '<details class="refine" open>' in client.get(URL, {"location": "99999"}).content.decode()
+
+
+def test_results_heading_takes_focus_and_the_focus_script_loads_only_with_results(client, detox_atlanta):
+    html = client.get(URL, {"location": "30303"}).content.decode()
+    assert '<h2 id="results-heading" tabindex="-1">' in html
+    assert "js/search.js" in html
+    assert "js/search.js" not in client.get(URL).content.decode()
+
+
+def test_the_results_area_leaves_a_slot_for_the_map(client, detox_atlanta):
+    from django.template.loader import get_template
+
+    source = get_template("centers/facility_search.html").template.source
+    body = source[source.index('<div class="results-body">') :]
+    assert body.index('class="result-list"') < body.index('{% include "centers/_results_map.html" %}')
+    assert 'class="results-body"' in client.get(URL, {"location": "30303"}).content.decode()
+
+
+def test_each_active_filter_is_a_chip_linking_to_the_search_without_it(client, detox_atlanta, outpatient_decatur):
+    response = client.get(URL, {"location": "30303", "level": ["medical-detox", "outpatient"], "accepting": "on"})
+    chips = re.findall(
+        r'<a class="chip" href="\?([^"]*)"><span class="visually-hidden">Remove </span>([^<]*)<',
+        response.content.decode(),
+    )
+    by_label = {label: query.replace("&amp;", "&") for query, label in chips}
+    assert set(by_label) == {"Medical detox", "Outpatient", "Accepting new patients now"}
+    assert "level=outpatient" in by_label["Medical detox"] and "level=medical-detox" not in by_label["Medical detox"]
+    assert "accepting" not in by_label["Accepting new patients now"]
+    assert names(client.get(URL + "?" + by_label["Accepting new patients now"])) == [
+        "Peachtree Medical Detox",
+        "Decatur Outpatient Counseling",
+    ]
+
+
+def test_zero_results_suggest_the_smallest_radius_that_finds_something(client, db):
+    make_facility(name="Savannah Recovery", city="Savannah", zip_code="31401", at=SAVANNAH)
+    html = client.get(URL, {"location": "30303", "radius": "10"}).content.decode()
+    assert "No facilities match this search" in html
+    assert "Search within 250 miles</a>: <strong>1</strong> facility with the same choices" in html
+    assert "radius=250" in html
+    assert "radius=25&" not in html and ">0<" not in html  # never a radius that also has none
+    assert 'href="tel:+18006624357"' in html
+
+
+def test_zero_results_suggest_the_filter_whose_removal_finds_the_most(client, detox_atlanta, outpatient_decatur):
+    make_facility(name="Grady Detox", codes=["HID", "MD"])
+    html = client.get(URL, {"location": "30303", "level": "medical-detox", "payment": "self-pay"}).content.decode()
+    match = re.search(
+        r'<a href="\?([^"]*)">Search without “How you will pay: Cash or self-pay”</a>: <strong>2</strong>', html
+    )
+    assert match, html[html.index("no-results") :]
+    assert names(client.get(URL + "?" + match.group(1).replace("&amp;", "&"))) == [
+        "Grady Detox",
+        "Peachtree Medical Detox",
+    ]
+
+
+def test_zero_results_cost_one_count_per_radius_and_per_filter(client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    params = {"location": "30303", "radius": "50", "level": "medical-detox", "payment": "self-pay"}
+    with CaptureQueriesContext(connection) as captured:
+        assert "No facilities match this search" in client.get(URL, params).content.decode()
+    counts = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("SELECT COUNT")]
+    # The page's own count, one per wider radius tried (100 and 250 miles, the state), one per filter (two).
+    assert len(counts) == 1 + 3 + 2, counts
+
+
+def test_sort_note_says_how_the_results_are_ordered(client, detox_atlanta):
+    assert "Nearest first. Showing 1–1." in client.get(URL, {"location": "30303"}).content.decode()
+    html = client.get(URL, {"location": "30303", "sort": "availability"}).content.decode()
+    assert "Accepting new patients first, then nearest. Showing 1–1." in html
+    assert "Nearest first" not in html.replace('"distance">Nearest first', "")  # only as the other sort option
+
+
+def test_availability_set_a_moment_ago_reads_just_now(client, outpatient_decatur):
+    from centers.models import Availability, AvailabilityStatus
+
+    Availability.objects.create(
+        facility=outpatient_decatur, level="intensive-outpatient", status=AvailabilityStatus.ACCEPTING
+    )
+    html = client.get(URL, {"location": "30030"}).content.decode()
+    assert "updated just now" in html and "0 minutes" not in html
+
+
+def test_help_text_follows_its_checkbox_and_describes_it(client, db):
+    html = client.get(URL).content.decode()
+    box = html.index('id="id_accepting"')
+    assert 'aria-describedby="id_accepting_helptext"' in html[html.rindex("<input", 0, box) : box]
+    assert box < html.index('<label for="id_accepting">') < html.index('id="id_accepting_helptext"')
+    assert (
+        '<fieldset class="field field-group" aria-describedby="id_level_helptext"><legend>Type of care</legend>' in html
+    )
+
+
+def test_age_filter_and_250_miles_are_on_the_search_form(client, db):
+    html = client.get(URL).content.decode()
+    assert '<option value="250">250 miles</option>' in html
+    assert "<legend>Age</legend>" in html and 'value="children"' in html and "Children and teens" in html
+
+
+def test_age_filter_from_the_query_string(client, detox_atlanta):
+    make_facility(name="Teen Path", codes=["OP", "AD"])
+    make_facility(name="Silver Years", codes=["OP", "SNR"])
+    assert names(client.get(URL, {"location": "30303", "age": "children"})) == ["Teen Path"]
+    assert names(client.get(URL, {"location": "30303", "age": "seniors"})) == ["Silver Years"]
+
+
+def test_helpline_search_has_the_age_filter_250_miles_and_the_side_by_side_layout(
+    client, helpline_worker, detox_atlanta
+):
+    client.force_login(helpline_worker)
+    html = client.get(
+        reverse("helpline:search"), {"location": "30303", "radius": "250", "age": "adults"}
+    ).content.decode()
+    assert '<option value="250" selected>250 miles</option>' in html
+    assert 'name="age" value="adults"' in html and "checked" in html[html.index('value="adults"') :][:80]
+    form = html.index('class="search-form helpline-search"')
+    assert html.index('class="search-layout"') < form < html.index('id="results-heading"')

@@ -53,6 +53,9 @@ class FacilityQuerySet(models.QuerySet):
     def serving(self, populations):
         return self.with_search_flags(search_flags.mask("population", populations))
 
+    def for_ages(self, ages):
+        return self.with_search_flags(search_flags.mask("age", ages))
+
     def speaking(self, languages):
         return self.with_search_flags(search_flags.mask("language", languages))
 

@@ -31,10 +31,13 @@ def miles(distance) -> str:
 
 @register.filter
 def age(moment) -> str:
-    """'3 days ago' for a past datetime."""
+    """'3 days ago' for a past datetime; 'just now' under a minute ago (not '0 minutes ago')."""
     if not moment:
         return ""
-    return f"{timesince(moment, timezone.now()).split(',')[0]} ago"
+    now = timezone.now()
+    if (now - moment).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(moment, now).split(',')[0]} ago"
 
 
 @register.simple_tag
