@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import NamedTuple
 
@@ -48,6 +48,8 @@ class Point:
     longitude: float
     label: str = ""
     state: str = ""
+    # Other places with the name that was typed ("Portland, ME" for "Portland"), largest first.
+    alternatives: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def is_valid(self) -> bool:
@@ -90,18 +92,58 @@ class ZipPlace:
 class _Gazetteer:
     # Plain tuples, made into Points when looked up: 40,000 Points would add to every start-up.
     zips: dict[str, tuple[float, float, str, str]]  # ZIP: latitude, longitude, label, state
-    cities: dict[tuple[str, str], tuple[float, float, str]]  # (city key, state): latitude, longitude, label
+    # (name key, state): latitude, longitude, label. Counties by their whole name ("FULTON COUNTY").
+    cities: dict[tuple[str, str], tuple[float, float, str]]
+    counties: dict[tuple[str, str], tuple[float, float, str]]
+    # Name key: the states with a place of that name, the one with the most ZIP codes first.
+    city_states: dict[str, tuple[str, ...]]
+    county_states: dict[str, tuple[str, ...]]
     index: ZipIndex
     residential_rows: list[dict]
 
 
 _NON_LETTERS = re.compile(r"[^A-Z ]")
 _ABBREVIATIONS = {"ST": "SAINT", "FT": "FORT", "MT": "MOUNT"}
+# The last words of a county's name in the Census file ("Fulton County", "Orleans Parish", "Nome Census Area").
+COUNTY_WORDS = re.compile(r"^.*\w.*\s(?:county|parish|borough|census area|municipality|municipio)\.?$", re.IGNORECASE)
 
 
 def _city_key(city: str) -> str:
-    words = _NON_LETTERS.sub("", city.upper().replace("-", " ")).split()
-    return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
+    """Letters only, with St, Ft and Mt spelt out: "St. Louis", "Saint Louis" and "ST LOUIS" are one city."""
+    # Without spaces, too: the file writes "O Fallon" and "Lagrange" where people type O'Fallon and La Grange.
+    words = _NON_LETTERS.sub("", city.upper().replace("-", " ").replace(".", " ")).split()
+    return "".join(_ABBREVIATIONS.get(word, word) for word in words)
+
+
+def _is_county(name: str) -> bool:
+    """Whether a name ends with a word that makes it a county ("Fulton County"; not "Marlborough")."""
+    return COUNTY_WORDS.match(name) is not None
+
+
+def _add(sums: dict[tuple[str, str], list], key: tuple[str, str], latitude: float, longitude: float, label: str):
+    """Running sums for a place's centre (the mean of its ZIP centres) and its number of ZIP codes."""
+    entry = sums.get(key)
+    if entry is None:
+        sums[key] = [latitude, longitude, 1, label]
+    else:
+        entry[0] += latitude
+        entry[1] += longitude
+        entry[2] += 1
+
+
+def _centres(sums: dict[tuple[str, str], list]) -> dict[tuple[str, str], tuple[float, float, str]]:
+    return {key: (lat_sum / count, lng_sum / count, label) for key, (lat_sum, lng_sum, count, label) in sums.items()}
+
+
+def _states_by_size(sums: dict[tuple[str, str], list], sizes: dict[tuple[str, str], int]) -> dict[str, tuple]:
+    """For each name, its states by ``sizes``, then by all the ZIP codes with that name, then alphabetically."""
+    by_name: dict[str, list[str]] = {}
+    for name, state in sums:
+        by_name.setdefault(name, []).append(state)
+    for name, states in by_name.items():
+        if len(states) > 1:  # most names belong to one state
+            states.sort(key=lambda state: (-sizes.get((name, state), 0), -sums[name, state][2], state))  # noqa: B023
+    return {name: tuple(states) for name, states in by_name.items()}
 
 
 @cache
@@ -110,9 +152,14 @@ def _gazetteer() -> _Gazetteer:
     import zipcodes
 
     zips: dict[str, tuple[float, float, str, str]] = {}
-    # City centres are the mean of their ZIP centres: running sums, not lists of points.
     city_sums: dict[tuple[str, str], list] = {}
-    city_keys: dict[str, str] = {}  # many ZIPs share a city name; normalise each name once
+    county_sums: dict[tuple[str, str], list] = {}
+    # The file has no population. The number of ZIP codes whose main name is the city's (street,
+    # PO box and single-building codes alike) grows with the number of people and businesses: it
+    # ranks Portland, OR (65) over Portland, ME (9), and Atlanta, GA (106) over ten Atlantas of one.
+    city_sizes: dict[tuple[str, str], int] = {}
+    keys: dict[str, str] = {}  # many ZIPs share a city name; normalise each name once
+    county_keys: dict[str, str] = {}
     centres: dict[tuple[float, float], str] = {}  # many ZIPs share a centre, too
     residential_rows: list[dict] = []
     for row in zipcodes.list_all():
@@ -127,24 +174,29 @@ def _gazetteer() -> _Gazetteer:
         if row["zip_code_type"] == "STANDARD" and row["active"]:
             residential_rows.append(row)
         for city in [row["city"], *row["acceptable_cities"]]:
-            name = city_keys.get(city)
+            name = keys.get(city)
             if name is None:
-                name = city_keys[city] = _city_key(city)
-            sums = city_sums.get((name, state))
-            if sums is None:
-                label = f"{city.title() if city.isupper() else city}, {state}"
-                city_sums[name, state] = [latitude, longitude, 1, label]
-            else:
-                sums[0] += latitude
-                sums[1] += longitude
-                sums[2] += 1
-    cities = {
-        key: (sum_latitude / count, sum_longitude / count, label)
-        for key, (sum_latitude, sum_longitude, count, label) in city_sums.items()
-    }
+                name = keys[city] = _city_key(city)
+            _add(city_sums, (name, state), latitude, longitude, f"{city.title() if city.isupper() else city}, {state}")
+        city_name = keys[row["city"]]
+        city_sizes[city_name, state] = city_sizes.get((city_name, state), 0) + 1
+        county = row["county"]
+        name = county_keys.get(county)
+        if name is None:
+            name = county_keys[county] = _city_key(county) if _is_county(county) else ""  # not "Baltimore city"
+        if name:
+            _add(county_sums, (name, state), latitude, longitude, f"{county}, {state}")
     index_centres = [(latitude, longitude, state) for (latitude, longitude), state in centres.items()]
     index_centres += [(latitude, longitude, state) for state, latitude, longitude in UNZIPPED_PLACES]
-    return _Gazetteer(zips=zips, cities=cities, index=ZipIndex(index_centres), residential_rows=residential_rows)
+    return _Gazetteer(
+        zips=zips,
+        cities=_centres(city_sums),
+        counties=_centres(county_sums),
+        city_states=_states_by_size(city_sums, city_sizes),
+        county_states=_states_by_size(county_sums, {key: sums[2] for key, sums in county_sums.items()}),
+        index=ZipIndex(index_centres),
+        residential_rows=residential_rows,
+    )
 
 
 def load_gazetteer() -> None:
@@ -175,14 +227,11 @@ def residential_zip_places() -> list[ZipPlace]:
     ]
 
 
+_STATE_CODES = {**{code: code for code in STATE_NAMES}, **{name.upper(): code for code, name in STATE_NAMES.items()}}
+
+
 def _state_code(text: str) -> str | None:
-    text = " ".join(text.replace(".", "").split()).upper()
-    if text in STATE_NAMES:
-        return text
-    for code, name in STATE_NAMES.items():
-        if name.upper() == text:
-            return code
-    return None
+    return _STATE_CODES.get(" ".join(text.replace(".", "").split()).upper())
 
 
 def nearest_zip(point: Point, within_miles: float = COVERAGE_MILES) -> NearestZip | None:
@@ -206,16 +255,27 @@ def covered(point: Point) -> Point:
 
 # Looking up what people type ----------------------------------------------------------------
 
+ASK_FOR_A_PLACE = "Enter a ZIP code or a city, like 30301 or Atlanta, GA."
+NO_ADDRESS_LOOKUP = "Street addresses can't be looked up here. " + ASK_FOR_A_PLACE
+MAX_ALTERNATIVES = 5
+PLACE_NAME_RE = re.compile(r"^[^\W\d_][^\W\d_ .,'\-]*(?:[ .,'\-]+[^\W\d_]+)*\.?$")
+TRAILING_ZIP_RE = re.compile(r"^[^\W\d_][^\d]*[ ,](\d{5})(?:-?\d{4})?$")  # "Atlanta, GA 30303"
+COUNTRY_RE = re.compile(r"[ ,]+(?:USA|U\.S\.A\.|US|U\.S\.|United States(?: of America)?)$", re.IGNORECASE)
+
 
 def lookup_place(text: str) -> Point:
-    """Resolve a ZIP, "City, ST", "lat,lng" or (with a geocoder configured) a street address."""
+    """Resolve a ZIP, a city, "City, ST", "County, ST", "lat,lng" or (with a geocoder) a street address.
+
+    A city or county named without its state is the largest of that name, with the others (largest
+    first) in ``alternatives``.
+    """
     text = " ".join(text.split())
     if not text:
-        raise PlaceNotFound("Enter a ZIP code or a city and state, like 30301 or Atlanta, GA.")
+        raise PlaceNotFound(ASK_FOR_A_PLACE)
     if len(text) > MAX_PLACE_LENGTH:
         raise PlaceNotFound(f"That is too long for a place. Use at most {MAX_PLACE_LENGTH} characters.")
 
-    if match := ZIP_RE.match(text):
+    if match := ZIP_RE.match(text) or TRAILING_ZIP_RE.match(text):
         point = zip_point(match.group(1))
         if point is None:
             raise PlaceNotFound(f"We couldn't find the ZIP code {match.group(1)}. Check the 5 digits, like 30301.")
@@ -233,18 +293,69 @@ def lookup_place(text: str) -> Point:
     if text.isdigit():
         raise PlaceNotFound("A ZIP code has 5 digits, like 30301.")
 
-    if match := CITY_STATE_RE.match(text):
-        state = _state_code(match.group("state"))
-        if state:
-            found = _gazetteer().cities.get((_city_key(match.group("city")), state))
-            if found is None:
+    name = COUNTRY_RE.sub("", text) or text
+    if PLACE_NAME_RE.match(name):
+        point = _place_named(name)
+        if point is not None:
+            return point
+        if not geocoder_enabled():
+            if state := _state_code(name):
                 raise PlaceNotFound(
-                    f"We couldn't find a city called {match.group('city').strip()} in "
-                    f"{STATE_NAMES[state]}. Check the spelling, or try a ZIP code."
+                    f"Which part of {STATE_NAMES[state]}? Enter a ZIP code or a city, like 30301 or Atlanta, GA. "
+                    "To see the whole state, also choose “Anywhere in the state” as the distance."
                 )
-            return Point(*found, state)
-
+            raise PlaceNotFound(f"We couldn't find a place called {name}. Check the spelling, or try a ZIP code.")
     return geocode_address(text)
+
+
+def _place_named(text: str) -> Point | None:
+    """A city or county by name, with or without its state; None if no place has that name."""
+    unknown = None
+    for name, state in _names_and_states(text):
+        if point := _named_place(name, state):
+            return point
+        unknown = unknown or (name, state)
+    if point := _named_place(text, None):
+        return point
+    if unknown:
+        name, state = unknown
+        key = _city_key(name)
+        if _is_county(name):
+            raise PlaceNotFound(f"We couldn't find {name} in {STATE_NAMES[state]}. Check the spelling.")
+        message = f"We couldn't find a city called {name} in {STATE_NAMES[state]}. "
+        message += "Check the spelling, or try a ZIP code."
+        if (f"{key}COUNTY", state) in _gazetteer().counties:
+            message += f" For the county, enter {name} County, {state}."
+        raise PlaceNotFound(message)
+    return None
+
+
+def _names_and_states(text: str):
+    """Ways to read ``text`` as a name then a state: after the last comma, else its last 1 to 3 words."""
+    if "," in text:
+        name, _, tail = text.rpartition(",")
+        if (state := _state_code(tail)) and name.strip(" ,"):
+            yield name.strip(" ,"), state
+        return
+    words = text.split()
+    for start in range(max(1, len(words) - 3), len(words)):  # "West Virginia" before "Virginia"
+        if state := _state_code(" ".join(words[start:])):
+            yield " ".join(words[:start]), state
+
+
+def _named_place(name: str, state: str | None) -> Point | None:
+    gazetteer, key = _gazetteer(), _city_key(name)
+    places, states = (
+        (gazetteer.counties, gazetteer.county_states) if _is_county(name) else (gazetteer.cities, gazetteer.city_states)
+    )
+    if state is not None:
+        found = places.get((key, state))
+        return Point(*found, state) if found else None
+    best, *others = states.get(key) or (None,)
+    if best is None:
+        return None
+    alternatives = tuple(places[key, other][2] for other in others[:MAX_ALTERNATIVES])
+    return Point(*places[key, best], best, alternatives)
 
 
 def geocoder_enabled() -> bool:
@@ -254,10 +365,7 @@ def geocoder_enabled() -> bool:
 def geocode_address(text: str) -> Point:
     """Look up a street address with the configured online geocoder (never called when off)."""
     if not geocoder_enabled():
-        raise PlaceNotFound(
-            "Enter a 5-digit ZIP code or a city and state (like Atlanta, GA). "
-            "Street addresses can't be looked up on this site."
-        )
+        raise PlaceNotFound(NO_ADDRESS_LOOKUP)
     from geopy.exc import GeopyError
 
     try:
