@@ -13,8 +13,9 @@ from tests import test_browser  # noqa: E402
 from tests.browser import AXE_JS, FIND_OVERFLOW_JS, axe_violations, describe_violations, skip_or_fail  # noqa: E402
 from tests.conftest import DECATUR, make_facility  # noqa: E402
 
-# The Chromium and the context factory that fails a test on any Content-Security-Policy violation.
-browser, new_context = test_browser.browser, test_browser.new_context
+# The context factory that fails a test on any Content-Security-Policy violation (the session's one
+# Chromium, the `browser` fixture, is in tests/conftest.py).
+new_context = test_browser.new_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
