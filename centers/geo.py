@@ -1,6 +1,7 @@
 """Places and distances. The only module that imports ``zipcodes`` or ``geopy``.
 
-ZIP codes and "City, ST" resolve offline from the US ZIP gazetteer that ships inside ``zipcodes``.
+ZIP codes, cities (with or without their state) and counties resolve offline from the US ZIP
+gazetteer that ships inside ``zipcodes``, indexed once per process.
 A street address goes to an online geopy geocoder only when ``FINDER_GEOCODER`` is set.
 """
 
