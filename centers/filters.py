@@ -48,8 +48,11 @@ def radius_words(radius: str) -> str:
     return "anywhere in the state" if radius == "state" else f"within {radius} miles"
 
 
+PLACE_NEEDED = "Enter a ZIP code or a city to find care near you, like 30301 or Atlanta, GA."
+
+
 class LocationField(forms.CharField):
-    """Text a person types ("30301", "Atlanta, GA", "33.75,-84.39"), cleaned to a geo.Point."""
+    """Text a person types ("30301", "Atlanta", "Fulton County, GA", "33.75,-84.39"), cleaned to a geo.Point."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", geo.MAX_PLACE_LENGTH)
@@ -76,6 +79,16 @@ class SearchForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
+    def clean(self):
+        cleaned_data = super().clean()
+        # A type of care or medicine with no place would list the whole country, starting in Alaska
+        # (the guide pages' search used to): ask for the place instead, keeping what was chosen.
+        wants_care = cleaned_data.get("level") or cleaned_data.get("medication")
+        if "location" in self.fields and wants_care and not cleaned_data.get("q") and not self.has_error("location"):
+            if cleaned_data.get("location") is None:
+                self.add_error("location", ValidationError(PLACE_NEEDED, code="place_needed"))
+        return cleaned_data
+
     def full_clean(self):
         super().full_clean()
         for name in self.errors:
@@ -89,7 +102,7 @@ class FacilityFilter(django_filters.FilterSet):
     location = LocationFilter(
         label="ZIP code or city",
         method="filter_location",
-        help_text="A 5-digit ZIP code or a city and state, like 30301 or Atlanta, GA.",
+        help_text="A ZIP code (30301), a city (Atlanta) or a county (Fulton County, GA).",
     )
     radius = django_filters.ChoiceFilter(
         label="Distance",
@@ -243,6 +256,17 @@ class FacilityFilter(django_filters.FilterSet):
     @property
     def origin(self) -> geo.Point | None:
         return self.form.cleaned_data.get("location") if self.is_bound and self.is_valid() else None
+
+    def did_you_mean(self) -> list[tuple[str, str]]:
+        """Other places with the name searched for ("Portland, ME"), each with the query string of this search there."""
+        origin = self.origin
+        choices = []
+        for label in origin.alternatives if origin else ():
+            data = self.data.copy()
+            data.setlist("location", [label])
+            data.pop("page", None)
+            choices.append((label, data.urlencode()))
+        return choices
 
     @property
     def has_search(self) -> bool:

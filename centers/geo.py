@@ -1,6 +1,7 @@
 """Places and distances. The only module that imports ``zipcodes`` or ``geopy``.
 
-ZIP codes and "City, ST" resolve offline from the US ZIP gazetteer that ships inside ``zipcodes``.
+ZIP codes, cities (with or without their state) and counties resolve offline from the US ZIP
+gazetteer that ships inside ``zipcodes``, indexed once per process.
 A street address goes to an online geopy geocoder only when ``FINDER_GEOCODER`` is set.
 """
 
@@ -8,12 +9,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import F, FloatField, Func
+
+from centers.zip_index import EARTH_RADIUS_MILES, NearestZip, ZipIndex  # noqa: F401 (EARTH_RADIUS_MILES: geo's too)
 
 MAX_PLACE_LENGTH = 200
 KM_PER_MILE = 1.609344
@@ -46,6 +49,8 @@ class Point:
     longitude: float
     label: str = ""
     state: str = ""
+    # Other places with the name that was typed ("Portland, ME" for "Portland"), largest first.
+    alternatives: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def is_valid(self) -> bool:
@@ -58,7 +63,6 @@ class PlaceNotFound(ValueError):
 
 # The gazetteer ---------------------------------------------------------------------------
 
-EARTH_RADIUS_MILES = 3958.8
 # A lat,lng farther than this from every ZIP centre (and every place in UNZIPPED_PLACES) is outside
 # the United States and its territories. Inhabited parts of the states and territories are within
 # about 100 miles of a ZIP centre (Ta'u, American Samoa: 80). Without state outlines, points just
@@ -85,108 +89,62 @@ class ZipPlace:
     area_code: str
 
 
-@dataclass(frozen=True)
-class NearestZip:
-    """The ZIP centre nearest a point: its state, how far it is, and how many centres were examined."""
-
-    state: str
-    miles: float
-    examined: int
-
-
-def _unit_vector(latitude: float, longitude: float) -> tuple[float, float, float]:
-    latitude, longitude = math.radians(latitude), math.radians(longitude)
-    return (
-        math.cos(latitude) * math.cos(longitude),
-        math.cos(latitude) * math.sin(longitude),
-        math.sin(latitude),
-    )
-
-
-def _chord_for_miles(miles: float) -> float:
-    return 2 * math.sin(min(miles / EARTH_RADIUS_MILES, math.pi) / 2)
-
-
-class _ZipIndex:
-    """A k-d tree over ZIP centres as points on the unit sphere, built once per process.
-
-    Straight-line (chord) distance between unit vectors orders points exactly as distance along the
-    sphere does, and needs no special case at the antimeridian or the poles. A search never looks
-    farther than ``within_miles``: it examines about 20 of the 38,000 distinct centres, and at most a
-    few hundred (just off the densest coasts; see tests/test_geo.py).
-    """
-
-    LEAF_SIZE = 16
-
-    def __init__(self, centres: list[tuple[float, float, str]]):
-        vectors = [_unit_vector(latitude, longitude) for latitude, longitude, _ in centres]
-        self.coordinates = [[vector[axis] for vector in vectors] for axis in range(3)]
-        self.states = [state for _, _, state in centres]
-        self.root = self._build(list(range(len(centres))))
-
-    def _build(self, indexes: list[int]):
-        """A leaf is a list of indexes; a branch is (axis, split value, lower half, upper half)."""
-        if len(indexes) <= self.LEAF_SIZE:
-            return indexes
-        # Split across the widest extent, so that cells stay compact rather than long slivers.
-        axis = max(range(3), key=lambda axis: self._extent(indexes, axis))
-        indexes.sort(key=self.coordinates[axis].__getitem__)
-        middle = len(indexes) // 2
-        split = self.coordinates[axis][indexes[middle]]
-        return (axis, split, self._build(indexes[:middle]), self._build(indexes[middle:]))
-
-    def _extent(self, indexes: list[int], axis: int) -> float:
-        values = [self.coordinates[axis][index] for index in indexes]
-        return max(values) - min(values)
-
-    def nearest(self, latitude: float, longitude: float, within_miles: float) -> NearestZip | None:
-        """The nearest centre no farther than ``within_miles``, or None."""
-        query = _unit_vector(latitude, longitude)
-        xs, ys, zs = self.coordinates
-        qx, qy, qz = query
-        best_index, best_distance, examined = -1, _chord_for_miles(within_miles) ** 2, 0
-        # Each entry: a node, and how far off the query is from the node's cell along each axis, so the
-        # squared sum of those is a lower bound on the distance to any centre in it (Arya and Mount).
-        stack = [(self.root, 0.0, (0.0, 0.0, 0.0))]
-        while stack:
-            node, bound, offsets = stack.pop()
-            if bound > best_distance:
-                continue  # every centre in this node is farther than the best one found so far
-            if isinstance(node, list):
-                examined += len(node)
-                for index in node:
-                    distance = (qx - xs[index]) ** 2 + (qy - ys[index]) ** 2 + (qz - zs[index]) ** 2
-                    if distance <= best_distance:
-                        best_index, best_distance = index, distance
-                continue
-            axis, split, lower, upper = node
-            gap = query[axis] - split
-            near, far = (lower, upper) if gap < 0 else (upper, lower)
-            far_offsets = (*offsets[:axis], gap, *offsets[axis + 1 :])
-            stack.append((far, bound - offsets[axis] ** 2 + gap * gap, far_offsets))
-            stack.append((near, bound, offsets))  # searched first
-        if best_index < 0:
-            return None
-        miles = 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(best_distance) / 2))
-        return NearestZip(self.states[best_index], miles, examined)
-
-
 @dataclass
 class _Gazetteer:
     # Plain tuples, made into Points when looked up: 40,000 Points would add to every start-up.
     zips: dict[str, tuple[float, float, str, str]]  # ZIP: latitude, longitude, label, state
-    cities: dict[tuple[str, str], tuple[float, float, str]]  # (city key, state): latitude, longitude, label
-    index: _ZipIndex
+    # (name key, state): latitude, longitude, label. Counties by their whole name ("FULTON COUNTY").
+    cities: dict[tuple[str, str], tuple[float, float, str]]
+    counties: dict[tuple[str, str], tuple[float, float, str]]
+    # Name key: the states with a place of that name, the one with the most ZIP codes first.
+    city_states: dict[str, tuple[str, ...]]
+    county_states: dict[str, tuple[str, ...]]
+    index: ZipIndex
     residential_rows: list[dict]
 
 
 _NON_LETTERS = re.compile(r"[^A-Z ]")
 _ABBREVIATIONS = {"ST": "SAINT", "FT": "FORT", "MT": "MOUNT"}
+# The last words of a county's name in the Census file ("Fulton County", "Orleans Parish", "Nome Census Area").
+COUNTY_WORDS = re.compile(r"^.*\w.*\s(?:county|parish|borough|census area|municipality|municipio)\.?$", re.IGNORECASE)
 
 
 def _city_key(city: str) -> str:
-    words = _NON_LETTERS.sub("", city.upper().replace("-", " ")).split()
-    return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
+    """Letters only, with St, Ft and Mt spelt out: "St. Louis", "Saint Louis" and "ST LOUIS" are one city."""
+    # Without spaces, too: the file writes "O Fallon" and "Lagrange" where people type O'Fallon and La Grange.
+    words = _NON_LETTERS.sub("", city.upper().replace("-", " ").replace(".", " ")).split()
+    return "".join(_ABBREVIATIONS.get(word, word) for word in words)
+
+
+def _is_county(name: str) -> bool:
+    """Whether a name ends with a word that makes it a county ("Fulton County"; not "Marlborough")."""
+    return COUNTY_WORDS.match(name) is not None
+
+
+def _add(sums: dict[tuple[str, str], list], key: tuple[str, str], latitude: float, longitude: float, label: str):
+    """Running sums for a place's centre (the mean of its ZIP centres) and its number of ZIP codes."""
+    entry = sums.get(key)
+    if entry is None:
+        sums[key] = [latitude, longitude, 1, label]
+    else:
+        entry[0] += latitude
+        entry[1] += longitude
+        entry[2] += 1
+
+
+def _centres(sums: dict[tuple[str, str], list]) -> dict[tuple[str, str], tuple[float, float, str]]:
+    return {key: (lat_sum / count, lng_sum / count, label) for key, (lat_sum, lng_sum, count, label) in sums.items()}
+
+
+def _states_by_size(sums: dict[tuple[str, str], list], sizes: dict[tuple[str, str], int]) -> dict[str, tuple]:
+    """For each name, its states by ``sizes``, then by all the ZIP codes with that name, then alphabetically."""
+    by_name: dict[str, list[str]] = {}
+    for name, state in sums:
+        by_name.setdefault(name, []).append(state)
+    for name, states in by_name.items():
+        if len(states) > 1:  # most names belong to one state
+            states.sort(key=lambda state: (-sizes.get((name, state), 0), -sums[name, state][2], state))  # noqa: B023
+    return {name: tuple(states) for name, states in by_name.items()}
 
 
 @cache
@@ -195,9 +153,14 @@ def _gazetteer() -> _Gazetteer:
     import zipcodes
 
     zips: dict[str, tuple[float, float, str, str]] = {}
-    # City centres are the mean of their ZIP centres: running sums, not lists of points.
     city_sums: dict[tuple[str, str], list] = {}
-    city_keys: dict[str, str] = {}  # many ZIPs share a city name; normalise each name once
+    county_sums: dict[tuple[str, str], list] = {}
+    # The file has no population. The number of ZIP codes whose main name is the city's (street,
+    # PO box and single-building codes alike) grows with the number of people and businesses: it
+    # ranks Portland, OR (65) over Portland, ME (9), and Atlanta, GA (106) over ten Atlantas of one.
+    city_sizes: dict[tuple[str, str], int] = {}
+    keys: dict[str, str] = {}  # many ZIPs share a city name; normalise each name once
+    county_keys: dict[str, str] = {}
     centres: dict[tuple[float, float], str] = {}  # many ZIPs share a centre, too
     residential_rows: list[dict] = []
     for row in zipcodes.list_all():
@@ -212,24 +175,29 @@ def _gazetteer() -> _Gazetteer:
         if row["zip_code_type"] == "STANDARD" and row["active"]:
             residential_rows.append(row)
         for city in [row["city"], *row["acceptable_cities"]]:
-            name = city_keys.get(city)
+            name = keys.get(city)
             if name is None:
-                name = city_keys[city] = _city_key(city)
-            sums = city_sums.get((name, state))
-            if sums is None:
-                label = f"{city.title() if city.isupper() else city}, {state}"
-                city_sums[name, state] = [latitude, longitude, 1, label]
-            else:
-                sums[0] += latitude
-                sums[1] += longitude
-                sums[2] += 1
-    cities = {
-        key: (sum_latitude / count, sum_longitude / count, label)
-        for key, (sum_latitude, sum_longitude, count, label) in city_sums.items()
-    }
+                name = keys[city] = _city_key(city)
+            _add(city_sums, (name, state), latitude, longitude, f"{city.title() if city.isupper() else city}, {state}")
+        city_name = keys[row["city"]]
+        city_sizes[city_name, state] = city_sizes.get((city_name, state), 0) + 1
+        county = row["county"]
+        name = county_keys.get(county)
+        if name is None:
+            name = county_keys[county] = _city_key(county) if _is_county(county) else ""  # not "Baltimore city"
+        if name:
+            _add(county_sums, (name, state), latitude, longitude, f"{county}, {state}")
     index_centres = [(latitude, longitude, state) for (latitude, longitude), state in centres.items()]
     index_centres += [(latitude, longitude, state) for state, latitude, longitude in UNZIPPED_PLACES]
-    return _Gazetteer(zips=zips, cities=cities, index=_ZipIndex(index_centres), residential_rows=residential_rows)
+    return _Gazetteer(
+        zips=zips,
+        cities=_centres(city_sums),
+        counties=_centres(county_sums),
+        city_states=_states_by_size(city_sums, city_sizes),
+        county_states=_states_by_size(county_sums, {key: sums[2] for key, sums in county_sums.items()}),
+        index=ZipIndex(index_centres),
+        residential_rows=residential_rows,
+    )
 
 
 def load_gazetteer() -> None:
@@ -260,14 +228,11 @@ def residential_zip_places() -> list[ZipPlace]:
     ]
 
 
+_STATE_CODES = {**{code: code for code in STATE_NAMES}, **{name.upper(): code for code, name in STATE_NAMES.items()}}
+
+
 def _state_code(text: str) -> str | None:
-    text = " ".join(text.replace(".", "").split()).upper()
-    if text in STATE_NAMES:
-        return text
-    for code, name in STATE_NAMES.items():
-        if name.upper() == text:
-            return code
-    return None
+    return _STATE_CODES.get(" ".join(text.replace(".", "").split()).upper())
 
 
 def nearest_zip(point: Point, within_miles: float = COVERAGE_MILES) -> NearestZip | None:
@@ -291,16 +256,27 @@ def covered(point: Point) -> Point:
 
 # Looking up what people type ----------------------------------------------------------------
 
+ASK_FOR_A_PLACE = "Enter a ZIP code or a city, like 30301 or Atlanta, GA."
+NO_ADDRESS_LOOKUP = "Street addresses can't be looked up here. " + ASK_FOR_A_PLACE
+MAX_ALTERNATIVES = 5
+PLACE_NAME_RE = re.compile(r"^[^\W\d_][^\W\d_ .,'\-]*(?:[ .,'\-]+[^\W\d_]+)*\.?$")
+TRAILING_ZIP_RE = re.compile(r"^[^\W\d_][^\d]*[ ,](\d{5})(?:-?\d{4})?$")  # "Atlanta, GA 30303"
+COUNTRY_RE = re.compile(r"[ ,]+(?:USA|U\.S\.A\.|US|U\.S\.|United States(?: of America)?)$", re.IGNORECASE)
+
 
 def lookup_place(text: str) -> Point:
-    """Resolve a ZIP, "City, ST", "lat,lng" or (with a geocoder configured) a street address."""
+    """Resolve a ZIP, a city, "City, ST", "County, ST", "lat,lng" or (with a geocoder) a street address.
+
+    A city or county named without its state is the largest of that name, with the others (largest
+    first) in ``alternatives``.
+    """
     text = " ".join(text.split())
     if not text:
-        raise PlaceNotFound("Enter a ZIP code or a city and state, like 30301 or Atlanta, GA.")
+        raise PlaceNotFound(ASK_FOR_A_PLACE)
     if len(text) > MAX_PLACE_LENGTH:
         raise PlaceNotFound(f"That is too long for a place. Use at most {MAX_PLACE_LENGTH} characters.")
 
-    if match := ZIP_RE.match(text):
+    if match := ZIP_RE.match(text) or TRAILING_ZIP_RE.match(text):
         point = zip_point(match.group(1))
         if point is None:
             raise PlaceNotFound(f"We couldn't find the ZIP code {match.group(1)}. Check the 5 digits, like 30301.")
@@ -318,18 +294,69 @@ def lookup_place(text: str) -> Point:
     if text.isdigit():
         raise PlaceNotFound("A ZIP code has 5 digits, like 30301.")
 
-    if match := CITY_STATE_RE.match(text):
-        state = _state_code(match.group("state"))
-        if state:
-            found = _gazetteer().cities.get((_city_key(match.group("city")), state))
-            if found is None:
+    name = COUNTRY_RE.sub("", text) or text
+    if PLACE_NAME_RE.match(name):
+        point = _place_named(name)
+        if point is not None:
+            return point
+        if not geocoder_enabled():
+            if state := _state_code(name):
                 raise PlaceNotFound(
-                    f"We couldn't find a city called {match.group('city').strip()} in "
-                    f"{STATE_NAMES[state]}. Check the spelling, or try a ZIP code."
+                    f"Which part of {STATE_NAMES[state]}? Enter a ZIP code or a city, like 30301 or Atlanta, GA. "
+                    "To see the whole state, also choose “Anywhere in the state” as the distance."
                 )
-            return Point(*found, state)
-
+            raise PlaceNotFound(f"We couldn't find a place called {name}. Check the spelling, or try a ZIP code.")
     return geocode_address(text)
+
+
+def _place_named(text: str) -> Point | None:
+    """A city or county by name, with or without its state; None if no place has that name."""
+    unknown = None
+    for name, state in _names_and_states(text):
+        if point := _named_place(name, state):
+            return point
+        unknown = unknown or (name, state)
+    if point := _named_place(text, None):
+        return point
+    if unknown:
+        name, state = unknown
+        key = _city_key(name)
+        if _is_county(name):
+            raise PlaceNotFound(f"We couldn't find {name} in {STATE_NAMES[state]}. Check the spelling.")
+        message = f"We couldn't find a city called {name} in {STATE_NAMES[state]}. "
+        message += "Check the spelling, or try a ZIP code."
+        if (f"{key}COUNTY", state) in _gazetteer().counties:
+            message += f" For the county, enter {name} County, {state}."
+        raise PlaceNotFound(message)
+    return None
+
+
+def _names_and_states(text: str):
+    """Ways to read ``text`` as a name then a state: after the last comma, else its last 1 to 3 words."""
+    if "," in text:
+        name, _, tail = text.rpartition(",")
+        if (state := _state_code(tail)) and name.strip(" ,"):
+            yield name.strip(" ,"), state
+        return
+    words = text.split()
+    for start in range(max(1, len(words) - 3), len(words)):  # "West Virginia" before "Virginia"
+        if state := _state_code(" ".join(words[start:])):
+            yield " ".join(words[:start]), state
+
+
+def _named_place(name: str, state: str | None) -> Point | None:
+    gazetteer, key = _gazetteer(), _city_key(name)
+    places, states = (
+        (gazetteer.counties, gazetteer.county_states) if _is_county(name) else (gazetteer.cities, gazetteer.city_states)
+    )
+    if state is not None:
+        found = places.get((key, state))
+        return Point(*found, state) if found else None
+    best, *others = states.get(key) or (None,)
+    if best is None:
+        return None
+    alternatives = tuple(places[key, other][2] for other in others[:MAX_ALTERNATIVES])
+    return Point(*places[key, best], best, alternatives)
 
 
 def geocoder_enabled() -> bool:
@@ -339,10 +366,7 @@ def geocoder_enabled() -> bool:
 def geocode_address(text: str) -> Point:
     """Look up a street address with the configured online geocoder (never called when off)."""
     if not geocoder_enabled():
-        raise PlaceNotFound(
-            "Enter a 5-digit ZIP code or a city and state (like Atlanta, GA). "
-            "Street addresses can't be looked up on this site."
-        )
+        raise PlaceNotFound(NO_ADDRESS_LOOKUP)
     from geopy.exc import GeopyError
 
     try:

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 
+from centers import geo
 from centers.filters import FacilityFilter
 from centers.models import Facility
 from centers.search import search_results
@@ -69,5 +70,12 @@ def guide_topic(request, topic):
         raise Http404("No guide page by that name")
     choice = GUIDE_TOPICS[topic]
     parameter = "level" if isinstance(choice, LevelOfCare) else "medication"
-    context = {"topic": choice, "search_parameter": parameter}
+    place = FacilityFilter.base_filters["location"]
+    context = {
+        "topic": choice,
+        "search_parameter": parameter,
+        "place_label": place.label,
+        "place_help": place.extra["help_text"],
+        "place_max_length": geo.MAX_PLACE_LENGTH,
+    }
     return render(request, f"guide/{topic}.html", context)

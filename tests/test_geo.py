@@ -59,7 +59,7 @@ def test_too_long_text_is_refused():
 
 def test_street_address_needs_a_configured_geocoder(settings):
     settings.FINDER_GEOCODER = ""
-    with pytest.raises(geo.PlaceNotFound, match="ZIP code or a city and state"):
+    with pytest.raises(geo.PlaceNotFound, match="Street addresses can.t be looked up here. Enter a ZIP code or a city"):
         geo.lookup_place("100 Peachtree St NW, Atlanta")
 
 

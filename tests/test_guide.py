@@ -66,18 +66,91 @@ def test_index_shows_each_level_description(client):
         assert escape(level.description) in html
 
 
+class GuideForm(HTMLParser):
+    """The search form on a guide page: its action and method, its inputs, and the labels of its inputs."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms = []
+        self.labels = {}
+        self._label_for = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": attrs.get("action"), "method": attrs.get("method"), "inputs": []})
+        elif tag == "input" and self.forms:
+            self.forms[-1]["inputs"].append(attrs)
+        elif tag == "label":
+            self._label_for = attrs.get("for")
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self._label_for = None
+
+    def handle_data(self, data):
+        if self._label_for:
+            self.labels[self._label_for] = self.labels.get(self._label_for, "") + data
+
+
+def guide_form(response):
+    parser = GuideForm()
+    parser.feed(response.content.decode())
+    (form,) = parser.forms
+    return form, parser.labels
+
+
+def parameter_for(topic):
+    return "level" if isinstance(topic, LevelOfCare) else "medication"
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("topic", TOPICS, ids=[topic.value for topic in TOPICS])
-def test_topic_page_has_its_label_in_the_h1_and_a_search_preset_link(client, topic):
+def test_topic_page_has_its_label_in_the_h1_and_a_search_form_for_it(client, topic):
     response = client.get(topic_url(topic))
     assert response.status_code == 200
     page = outline(response)
     assert page.h1_text.strip() == topic.label
-    parameter = "level" if isinstance(topic, LevelOfCare) else "medication"
-    search_preset = f"{reverse('centers:search')}?{parameter}={topic.value}"
-    assert search_preset in page.hrefs
+    form, labels = guide_form(response)
+    assert (form["action"], form["method"]) == (reverse("centers:search"), "get")
+    hidden = [(i["name"], i["value"]) for i in form["inputs"] if i.get("type") == "hidden"]
+    assert hidden == [(parameter_for(topic), topic.value)]
+    (place,) = [i for i in form["inputs"] if i.get("type") == "text"]
+    assert place["name"] == "location"
+    assert labels[place["id"]] == "ZIP code or city"
     assert f"Find {escape(topic.label)} near you" in response.content.decode()
+    # No link straight to a search without a place: that listed the whole country, starting in Alaska.
+    assert not any(href.startswith(reverse("centers:search") + "?") for href in page.hrefs)
     assert reverse("centers:guide") in page.hrefs
+
+
+def submit(client, form, place):
+    params = {i["name"]: i.get("value", "") for i in form["inputs"]}
+    params["location"] = place
+    return client.get(form["action"], params)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("topic", [LevelOfCare.MEDICAL_DETOX, Medication.BUPRENORPHINE], ids=str)
+def test_guide_form_finds_that_care_near_the_place_typed(client, topic, detox_atlanta, outpatient_decatur):
+    form, _ = guide_form(client.get(topic_url(topic)))
+    response = submit(client, form, "Atlanta")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "of Atlanta, GA" in html
+    assert "Peachtree Medical Detox" in html and "Decatur Outpatient Counseling" not in html
+    assert response.context["filterset"].form[parameter_for(topic)].value() == [topic.value]
+
+
+@pytest.mark.django_db
+def test_guide_form_without_a_place_asks_for_one_and_keeps_the_type_of_care(client, detox_atlanta):
+    form, _ = guide_form(client.get(topic_url(LevelOfCare.MEDICAL_DETOX)))
+    response = submit(client, form, "")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Enter a ZIP code or a city to find care near you" in html
+    assert "Peachtree Medical Detox" not in html
+    assert response.context["filterset"].form["level"].value() == ["medical-detox"]
 
 
 @pytest.mark.django_db
