@@ -182,7 +182,9 @@ FINDER_MAP_TILES_ATTRIBUTION = os.getenv("FINDER_MAP_TILES_ATTRIBUTION", "")
 if FINDER_MAP_TILES_URL:
     _tiles = urlsplit(FINDER_MAP_TILES_URL.replace("{s}", "*"))
     if _tiles.scheme != "https" or not _tiles.hostname:
-        raise ImproperlyConfigured("FINDER_MAP_TILES_URL must be an https URL, like https://tiles.example/{z}/{x}/{y}.png")
+        raise ImproperlyConfigured(
+            "FINDER_MAP_TILES_URL must be an https URL, like https://tiles.example/{z}/{x}/{y}.png"
+        )
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"https://{_tiles.netloc}")
 
 # Login throttling (django-axes): after 5 failures for a username from one address, wait 30 minutes.

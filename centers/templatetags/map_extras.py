@@ -45,9 +45,7 @@ def base_map(around: list[tuple[float, float]] | None = None, *, interactive: bo
 
 def _near(box: list[float], points: list[tuple[float, float]], margin: float = 1.5) -> bool:
     west, south, east, north = box
-    return any(
-        south - margin <= lat <= north + margin and west - margin <= lng <= east + margin for lat, lng in points
-    )
+    return any(south - margin <= lat <= north + margin and west - margin <= lng <= east + margin for lat, lng in points)
 
 
 def marker(facility, number: int | None = None) -> dict | None:
@@ -91,7 +89,12 @@ def facility_map_data(facility) -> dict:
     """The small, still map on a facility's page."""
     item = marker(facility)
     around = [(item["lat"], item["lng"])] if item else []
-    return {**base_map(around, interactive=False), "markers": [item] if item else [], "origin": None, "radiusMiles": None}
+    return {
+        **base_map(around, interactive=False),
+        "markers": [item] if item else [],
+        "origin": None,
+        "radiusMiles": None,
+    }
 
 
 @register.simple_tag
