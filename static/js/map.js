@@ -161,7 +161,7 @@
     } else if (points.length > 1) {
       map.fitBounds(points, { padding: [24, 24], maxZoom: 13 });
     } else if (points.length === 1) {
-      map.setView(points[0], interactive ? 12 : 11);
+      map.setView(points[0], interactive ? 12 : 7.5); // a still map shows where in the state, not the street
     } else {
       map.fitBounds(LOWER_48);
     }
