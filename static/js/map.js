@@ -21,9 +21,24 @@
     });
   }
 
+  function loadStylesheet(url) {
+    return new Promise(function (resolve, reject) {
+      var link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = url;
+      link.onload = resolve;
+      link.onerror = function () { reject(new Error("Could not load " + url)); };
+      document.head.appendChild(link);
+    });
+  }
+
   function loadLibraries(holder) {
     if (!loading) {
-      loading = loadScript(holder.dataset.leaflet).then(function () { return loadScript(holder.dataset.topojson); });
+      loading = Promise.all([
+        loadStylesheet(holder.dataset.leafletCss),
+        loadScript(holder.dataset.leaflet),
+        loadScript(holder.dataset.topojson),
+      ]);
     }
     return loading;
   }
