@@ -163,12 +163,14 @@
       if (interactive) marker.bindPopup(popupFor(item));
       points.push([item.lat, item.lng]);
     });
+    // Sized against at least 10, so that when every place has one search the circles stay small.
+    var largest = Math.max.apply(null, [10].concat((data.gaps || []).map(function (gap) { return gap.count; })));
     (data.gaps || []).forEach(function (gap) {
-      var largest = Math.max.apply(null, [10].concat(data.gaps.map(function (g) { return g.count; })));
       L.circleMarker([gap.lat, gap.lng], {
         radius: 4 + 14 * Math.sqrt(gap.count / largest),
         color: "#0b5cad", weight: 1.5, fillColor: "#0b5cad", fillOpacity: 0.45,
-      }).bindPopup(gap.label + ": " + gap.count + " search" + (gap.count === 1 ? "" : "es")).addTo(map);
+      }).bindPopup(element("p", "", gap.label + ": " + gap.count + " search" + (gap.count === 1 ? "" : "es")))
+        .addTo(map);
     });
 
     if (data.gaps) {
