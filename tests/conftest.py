@@ -221,3 +221,23 @@ def supervisor(db):
     user = make_user("sam")
     user.groups.add(Group.objects.get(name="Helpline supervisors"))
     return user
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The system Chromium, once per test session (two Playwright sessions cannot run in one thread).
+
+    Here rather than in a browser test module, so that every module of browser tests shares it.
+    """
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, skip_or_fail
+
+    if not CHROMIUM.exists():
+        skip_or_fail(f"Chromium not found at {CHROMIUM}; install it with `apt-get install chromium`")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("The playwright package is not installed (make venv)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -14,8 +14,6 @@ import pytest  # noqa: E402
 
 from tests.browser import (  # noqa: E402
     AXE_JS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     FIND_OVERFLOW_JS,
     axe_violations,
     describe_violations,
@@ -32,20 +30,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 ATLANTA = {"latitude": 33.75, "longitude": -84.39}
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        skip_or_fail(f"Chromium not found at {CHROMIUM}; install it with `apt-get install chromium`")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("The playwright package is not installed (make venv)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -13,8 +13,9 @@ from tests import test_browser as harness  # noqa: E402
 from tests.browser import axe_violations, describe_violations  # noqa: E402
 from tests.conftest import PASSWORD  # noqa: E402
 
-# The browser, its contexts (which fail a test on any CSP violation) and the directory, shared with test_browser.py.
-browser, new_context, directory, log_in = harness.browser, harness.new_context, harness.directory, harness.log_in
+# Browser contexts that fail a test on any CSP violation, and the directory, as in test_browser.py (the browser
+# itself is in conftest.py: one per session).
+new_context, directory, log_in = harness.new_context, harness.directory, harness.log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
