@@ -165,9 +165,10 @@
     });
     // Sized against at least 10, so that when every place has one search the circles stay small.
     var largest = Math.max.apply(null, [10].concat((data.gaps || []).map(function (gap) { return gap.count; })));
+    var shrink = Math.max(0.5, Math.min(1, holder.clientWidth / 720)); // smaller circles on a phone's smaller map
     (data.gaps || []).forEach(function (gap) {
       L.circleMarker([gap.lat, gap.lng], {
-        radius: 4 + 14 * Math.sqrt(gap.count / largest),
+        radius: (4 + 14 * Math.sqrt(gap.count / largest)) * shrink,
         color: "#0b5cad", weight: 1.5, fillColor: "#0b5cad", fillOpacity: 0.45,
       }).bindPopup(element("p", "", gap.label + ": " + gap.count + " search" + (gap.count === 1 ? "" : "es")))
         .addTo(map);
