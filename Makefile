@@ -95,3 +95,18 @@ fuzz: venv
 
 fuzz-postgres: venv
 	$(FUZZ_ENV) scripts/with-postgres $(FUZZ_PYTEST)
+
+# Issue 8: the maps' files, copied from node_modules into static/vendor/ and committed, so `make run` needs no npm.
+# Leaflet's source-map comment is dropped (the map is not shipped). Counties are split by state, so a map loads
+# only the counties in view (scripts/split_counties.js).
+VENDOR := static/vendor
+.PHONY: vendor
+vendor: node_modules
+	rm -rf $(VENDOR)/leaflet $(VENDOR)/topojson-client $(VENDOR)/us-atlas
+	mkdir -p $(VENDOR)/leaflet/images $(VENDOR)/topojson-client $(VENDOR)/us-atlas
+	sed '/^\/\/# sourceMappingURL=/d' node_modules/leaflet/dist/leaflet.js > $(VENDOR)/leaflet/leaflet.js
+	cp node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE $(VENDOR)/leaflet/
+	cp node_modules/leaflet/dist/images/*.png $(VENDOR)/leaflet/images/
+	cp node_modules/topojson-client/dist/topojson-client.min.js node_modules/topojson-client/LICENSE $(VENDOR)/topojson-client/
+	cp node_modules/us-atlas/states-10m.json node_modules/us-atlas/LICENSE $(VENDOR)/us-atlas/
+	node scripts/split_counties.js node_modules/us-atlas/counties-10m.json $(VENDOR)/us-atlas/counties

@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -174,6 +175,19 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Maps are drawn over US state and county outlines served from static/vendor/, so a page with a map asks no other
+# host for anything. A deployment may add a tile layer (an https URL with {z}/{x}/{y}, and {s} for subdomains):
+# its host is then allowed to serve images, and only then.
+FINDER_MAP_TILES_URL = os.getenv("FINDER_MAP_TILES_URL", "")
+FINDER_MAP_TILES_ATTRIBUTION = os.getenv("FINDER_MAP_TILES_ATTRIBUTION", "")
+if FINDER_MAP_TILES_URL:
+    _tiles = urlsplit(FINDER_MAP_TILES_URL.replace("{s}", "*"))
+    if _tiles.scheme != "https" or not _tiles.hostname:
+        raise ImproperlyConfigured(
+            "FINDER_MAP_TILES_URL must be an https URL, like https://tiles.example/{z}/{x}/{y}.png"
+        )
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"https://{_tiles.netloc}")
 
 # Login throttling (django-axes): after 5 failures for a username from one address, wait 30 minutes.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")

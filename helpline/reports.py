@@ -22,7 +22,7 @@ from helpline.access import (
     steward_or_supervisor_required,
     supervisor_required,
 )
-from helpline.charts import PlotPoint, bar_chart, gap_plot, in_lower_48
+from helpline.charts import PlotPoint, bar_chart, in_lower_48
 from helpline.models import Referral, SearchGap
 from helpline.report_forms import (
     CompleteFollowUpForm,
@@ -239,13 +239,12 @@ def supervisor_reports_csv(request):
 
 
 def gap_points(rows) -> tuple[list[PlotPoint], list[tuple[str, int]]]:
-    """Points for the plot, and the searches outside the lower 48 states counted by state."""
+    """Points for the map, and the searches outside the lower 48 states (off its first view) counted by state."""
     points, elsewhere = [], {}
     for row in rows:
-        if in_lower_48(row["latitude"], row["longitude"]):
-            label = f"{state_label(row['state'])} near {row['latitude']:.1f}, {row['longitude']:.1f}"
-            points.append(PlotPoint(row["latitude"], row["longitude"], row["count"], label))
-        else:
+        label = f"{state_label(row['state'])} near {row['latitude']:.1f}, {row['longitude']:.1f}"
+        points.append(PlotPoint(row["latitude"], row["longitude"], row["count"], label))
+        if not in_lower_48(row["latitude"], row["longitude"]):
             name = state_label(row["state"])
             elsewhere[name] = elsewhere.get(name, 0) + row["count"]
     return points, sorted(elsewhere.items())
@@ -274,7 +273,7 @@ def gaps_map(request):
     context = {
         "form": form,
         "total": gaps.total(),
-        "plot": gap_plot(points, "Searches that found nothing, by place"),
+        "points": points,
         "elsewhere": elsewhere,
         "points_capped": len(point_rows) == MOST_GAP_POINTS,
         "most_points": MOST_GAP_POINTS,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from datetime import date, datetime, timedelta
 from xml.etree import ElementTree
@@ -12,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from helpline.charts import PlotPoint, bar_chart, gap_plot
+from helpline.charts import bar_chart
 from helpline.models import Referral, SearchGap
 from tests.conftest import make_user
 
@@ -271,26 +272,6 @@ def test_charts_on_the_reports_page_parse_as_svg(client, supervisor, march_refer
         assert parse(chart).get("role") == "img"
 
 
-def test_the_gap_plot_draws_points_in_the_lower_48_only():
-    points = [
-        PlotPoint(33.8, -84.4, 4, "Georgia near 33.8, -84.4"),
-        PlotPoint(47.6, -122.3, 1, "Washington near 47.6, -122.3"),
-        PlotPoint(61.2, -149.9, 2, "Alaska near 61.2, -149.9"),
-    ]
-
-    svg = parse(gap_plot(points, "Gaps"))
-
-    circles = svg.findall(f"{SVG}circle")
-    assert [circle.find(f"{SVG}title").text for circle in circles] == [
-        "Georgia near 33.8, -84.4: 4",
-        "Washington near 47.6, -122.3: 1",
-    ]
-    assert float(circles[0].get("r")) > float(circles[1].get("r"))
-    # East is right and north is up.
-    assert float(circles[0].get("cx")) > float(circles[1].get("cx"))
-    assert float(circles[0].get("cy")) > float(circles[1].get("cy"))
-
-
 # Searches that found nothing
 
 
@@ -324,9 +305,14 @@ def test_stewards_see_the_recorded_gaps(client, steward, gaps):
     html = response.content.decode()
     assert "<td>Georgia</td><td>33.8, -84.4</td><td>Medical detox</td><td>4</td>" in html
     assert "<td>Georgia</td><td>33.8, -84.4</td><td>Any type of care</td><td>1</td>" in html
-    assert "Not on the plot: Alaska 1." in html
-    plot = parse(re.search(r"<svg.*?</svg>", html, flags=re.DOTALL).group())
-    assert len(plot.findall(f"{SVG}circle")) == 2  # Georgia and Tennessee; Alaska is off the plot
+    assert "Outside the lower 48 states (move the map to see them): Alaska 1." in html
+    # The map's data: one circle per rounded place, Alaska included, counting searches (not rows).
+    data = json.loads(re.search(r'<script id="gaps-map-data" type="application/json">(.*?)</script>', html).group(1))
+    assert [(gap["label"], gap["count"]) for gap in data["gaps"]] == [
+        ("Georgia near 33.8, -84.4", 5),
+        ("Alaska near 61.2, -149.9", 1),
+        ("Tennessee near 36.2, -86.8", 1),
+    ]
 
 
 def test_gaps_filter_by_date_and_type_of_care(client, steward, gaps):
