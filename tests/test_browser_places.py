@@ -95,22 +95,11 @@ def test_guide_page_with_its_search_form_passes_axe_and_fits(new_context, live_s
     page.screenshot(path=f"/tmp/places-guide-{size}.png")
 
 
-def test_did_you_mean_include_passes_axe(new_context, live_server, cast):
-    """The include as the search page will show it, rendered on its own page by the test (no view of ours)."""
+def test_did_you_mean_on_the_search_page_passes_axe(new_context, live_server, cast):
     if not AXE_JS.exists():
         skip_or_fail(f"{AXE_JS.relative_to(AXE_JS.parents[2])} is missing; run `make node_modules`")
     page = phone_page(new_context)
     page.goto(live_server.url + "/?location=Portland")
-    # Until the lead includes it in the search page, put the rendered include under the results heading.
-    from django.http import QueryDict
-    from django.template.loader import render_to_string
-
-    from centers.filters import FacilityFilter
-    from centers.models import Facility
-
-    filterset = FacilityFilter(QueryDict("location=Portland"), queryset=Facility.objects.listed())
-    html = render_to_string("centers/_did_you_mean.html", {"filterset": filterset})
-    page.locator("#results-heading").evaluate("(heading, html) => heading.insertAdjacentHTML('afterend', html)", html)
     assert page.get_by_role("link", name="Portland, ME").count() == 1
     violations = axe_violations(page)
     assert not violations, describe_violations("search page with Did you mean", violations)
