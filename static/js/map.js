@@ -207,6 +207,9 @@
         button.setAttribute("aria-pressed", String(button.dataset.mapShow === view));
       });
       if (view === "map") show();
+      // The list above may have been long: keep the toggle, and the view it just brought, on screen.
+      var top = box.getBoundingClientRect().top;
+      if (top < 0) box.scrollIntoView({ block: "start" });
     }
     buttons.forEach(function (button) {
       button.addEventListener("click", function () { choose(button.dataset.mapShow); });
