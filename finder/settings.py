@@ -164,8 +164,6 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        # One style attribute, exactly: django-simple-history's history page has `style="border-top: 0"`.
-        "style-src-attr": ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"],
         "img-src": [SELF],
         "font-src": [SELF],
         "connect-src": [SELF],
