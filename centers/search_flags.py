@@ -33,6 +33,9 @@ from centers.vocabulary import (
 )
 
 BIT_LIMIT = 63  # search_flags is a signed 64-bit column
+# Bits of choices that no longer exist. Never given to another choice: a database not yet migrated may
+# still hold them, and a new choice would find those facilities wrongly.
+RETIRED_BITS = {22: "teens (now Age)", 23: "young adults (now Age)", 27: "seniors (now Age)"}
 
 # (filter, choice, declaration): every search choice. The filter names are the first argument of mask().
 DECLARED: list[tuple[str, str, SearchBit]] = [
@@ -57,6 +60,8 @@ def bits_from(declared: Iterable[tuple[str, str, SearchBit]]) -> dict[tuple[str,
             raise ImproperlyConfigured(f"Search choice {key} has bit {bit}; bits are 0 to {BIT_LIMIT - 1}.")
         if bit in owners:
             raise ImproperlyConfigured(f"Search choices {owners[bit]} and {key} share bit {bit}.")
+        if bit in RETIRED_BITS:
+            raise ImproperlyConfigured(f"Search choice {key} has bit {bit}, retired with {RETIRED_BITS[bit]}.")
         owners[bit] = key
         bits[key] = 1 << bit
     return bits

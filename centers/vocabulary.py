@@ -157,12 +157,11 @@ PAYMENT_SEARCH = {
 
 
 class Population(models.TextChoices):
-    ADOLESCENTS = "adolescents", "Teens (adolescents)"
-    YOUNG_ADULTS = "young-adults", label_of("YAD")
+    """Programs for particular people. Ages are the Age filter's, not these."""
+
     ADULT_WOMEN = "women", label_of("FEM")  # the gender code's word
     PREGNANT = "pregnant", label_of("PW")
     ADULT_MEN = "men", label_of("MALE")  # the gender code's word
-    SENIORS = "seniors", label_of("SNR")
     VETERANS = "veterans", label_of("VET")
     MILITARY = "military", "Active duty military and families"
     LGBTQ = "lgbtq", "LGBTQ+ people"
@@ -175,12 +174,10 @@ class Population(models.TextChoices):
 
 
 POPULATION_SEARCH = {
-    Population.ADOLESCENTS: SearchBit(22, ("AD", "CHLD")),
-    Population.YOUNG_ADULTS: SearchBit(23, ("TAY", "YAD")),
+    # Bits 22, 23 and 27 were teens, young adults and seniors, now the Age filter's (38 to 41): retired.
     Population.ADULT_WOMEN: SearchBit(24, ("WN",)),
     Population.PREGNANT: SearchBit(25, ("PW",)),
     Population.ADULT_MEN: SearchBit(26, ("MN",)),
-    Population.SENIORS: SearchBit(27, ("SE", "SNR")),
     Population.VETERANS: SearchBit(28, ("VET",)),
     Population.MILITARY: SearchBit(29, ("ADM", "MF")),
     Population.LGBTQ: SearchBit(30, ("GL",)),

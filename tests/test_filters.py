@@ -227,3 +227,12 @@ def test_the_age_migration_sets_the_new_bits_on_stored_facilities(db):
     migration = importlib.import_module("centers.migrations.0009_age_search_bits")
     migration.refresh_search_flags(apps, None)
     assert search(location="30303", age=["children"]) == [child]
+
+
+@pytest.mark.django_db
+def test_ages_are_offered_once_in_the_age_filter_not_again_among_programs():
+    form = FacilityFilter(queryset=Facility.objects.listed()).form
+    ages = {label for _, label in form.fields["age"].choices}
+    programs = {label for _, label in form.fields["population"].choices}
+    assert {"Children and teens", "Seniors"} <= ages
+    assert not any(word in label.lower() for label in programs for word in ("teen", "young adult", "senior"))

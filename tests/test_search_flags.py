@@ -46,12 +46,9 @@ BIT_SNAPSHOT = {
     ("payment", "sliding-scale"): 19,
     ("payment", "free"): 20,
     ("payment", "payment-assistance"): 21,
-    ("population", "adolescents"): 22,
-    ("population", "young-adults"): 23,
     ("population", "women"): 24,
     ("population", "pregnant"): 25,
     ("population", "men"): 26,
-    ("population", "seniors"): 27,
     ("population", "veterans"): 28,
     ("population", "military"): 29,
     ("population", "lgbtq"): 30,
@@ -100,6 +97,8 @@ def test_a_reused_or_out_of_range_bit_is_refused():
         search_flags.bits_from([*search_flags.DECLARED, reused])
     with pytest.raises(ImproperlyConfigured, match="bits are 0 to 62"):
         search_flags.bits_from([("level", "peer-recovery", SearchBit(63, ("PEER",)))])
+    with pytest.raises(ImproperlyConfigured, match="bit 22, retired"):
+        search_flags.bits_from([("level", "peer-recovery", SearchBit(22, ("PEER",)))])
 
 
 def test_every_code_a_search_choice_means_is_a_known_samhsa_code():
