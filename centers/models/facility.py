@@ -286,6 +286,8 @@ class Facility(models.Model):
                 fields=["latitude", "longitude", "is_listed", "status", "search_flags"], name="facility_lat_lng"
             ),
             models.Index(fields=["state", "name"], name="facility_state_name"),
+            # Every page asks whether demo facilities are listed (the banner): one index probe, not a table scan.
+            models.Index(fields=["source", "is_listed"], name="facility_source_listed"),
         ]
         constraints = [
             models.UniqueConstraint(
