@@ -1,7 +1,8 @@
 """Places and distances. The only module that imports ``zipcodes`` or ``geopy``.
 
 ZIP codes, cities (with or without their state) and counties resolve offline from the US ZIP
-gazetteer that ships inside ``zipcodes``, indexed once per process.
+gazetteer that ships inside ``zipcodes``, indexed once into a file that each process reads in a
+millisecond (gazetteer_file.py).
 A street address goes to an online geopy geocoder only when ``FINDER_GEOCODER`` is set.
 """
 
@@ -9,13 +10,17 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import F, FloatField, Func
 
+from centers import gazetteer_file, zip_index
+from centers.gazetteer_file import add_to_centre, centres_of, states_by_size
 from centers.zip_index import EARTH_RADIUS_MILES, NearestZip, ZipIndex  # noqa: F401 (EARTH_RADIUS_MILES: geo's too)
 
 MAX_PLACE_LENGTH = 200
@@ -91,16 +96,15 @@ class ZipPlace:
 
 @dataclass
 class _Gazetteer:
-    # Plain tuples, made into Points when looked up: 40,000 Points would add to every start-up.
-    zips: dict[str, tuple[float, float, str, str]]  # ZIP: latitude, longitude, label, state
+    # Read-only mappings (gazetteer_file.PackedTable) of plain tuples, made into Points when looked up.
+    zips: Mapping[str, tuple[float, float, str, str]]  # ZIP: latitude, longitude, label, state
     # (name key, state): latitude, longitude, label. Counties by their whole name ("FULTON COUNTY").
-    cities: dict[tuple[str, str], tuple[float, float, str]]
-    counties: dict[tuple[str, str], tuple[float, float, str]]
+    cities: Mapping[tuple[str, str], tuple[float, float, str]]
+    counties: Mapping[tuple[str, str], tuple[float, float, str]]
     # Name key: the states with a place of that name, the one with the most ZIP codes first.
-    city_states: dict[str, tuple[str, ...]]
-    county_states: dict[str, tuple[str, ...]]
+    city_states: Mapping[str, tuple[str, ...]]
+    county_states: Mapping[str, tuple[str, ...]]
     index: ZipIndex
-    residential_rows: list[dict]
 
 
 _NON_LETTERS = re.compile(r"[^A-Z ]")
@@ -121,35 +125,25 @@ def _is_county(name: str) -> bool:
     return COUNTY_WORDS.match(name) is not None
 
 
-def _add(sums: dict[tuple[str, str], list], key: tuple[str, str], latitude: float, longitude: float, label: str):
-    """Running sums for a place's centre (the mean of its ZIP centres) and its number of ZIP codes."""
-    entry = sums.get(key)
-    if entry is None:
-        sums[key] = [latitude, longitude, 1, label]
-    else:
-        entry[0] += latitude
-        entry[1] += longitude
-        entry[2] += 1
-
-
-def _centres(sums: dict[tuple[str, str], list]) -> dict[tuple[str, str], tuple[float, float, str]]:
-    return {key: (lat_sum / count, lng_sum / count, label) for key, (lat_sum, lng_sum, count, label) in sums.items()}
-
-
-def _states_by_size(sums: dict[tuple[str, str], list], sizes: dict[tuple[str, str], int]) -> dict[str, tuple]:
-    """For each name, its states by ``sizes``, then by all the ZIP codes with that name, then alphabetically."""
-    by_name: dict[str, list[str]] = {}
-    for name, state in sums:
-        by_name.setdefault(name, []).append(state)
-    for name, states in by_name.items():
-        if len(states) > 1:  # most names belong to one state
-            states.sort(key=lambda state: (-sizes.get((name, state), 0), -sums[name, state][2], state))  # noqa: B023
-    return {name: tuple(states) for name, states in by_name.items()}
-
-
 @cache
 def _gazetteer() -> _Gazetteer:
-    """Load the ~42,000 ZIP records once per process (finder/wsgi.py does it at startup)."""
+    """The gazetteer, from the place index file; built from ``zipcodes`` (1.5 s) if that is missing or stale."""
+    tables = gazetteer_file.load_or_build(gazetteer_file.configured_path(), _file_key(), _build_gazetteer, _KINDS)
+    return _Gazetteer(**tables)
+
+
+def _file_key() -> bytes:
+    import zipcodes  # for its version: its data is read only to build the index
+
+    return gazetteer_file.file_key(zipcodes.__version__, [__file__, zip_index.__file__])
+
+
+# How each table is packed in the file: "f" a float, "s" a string, "t" a tuple of strings (gazetteer_file.py).
+_KINDS = {"zips": "ffss", "cities": "ffs", "counties": "ffs", "city_states": "t", "county_states": "t"}
+
+
+def _build_gazetteer() -> dict:
+    """The ~42,000 ZIP records of ``zipcodes``, as dicts: what the place index file holds."""
     import zipcodes
 
     zips: dict[str, tuple[float, float, str, str]] = {}
@@ -162,7 +156,6 @@ def _gazetteer() -> _Gazetteer:
     keys: dict[str, str] = {}  # many ZIPs share a city name; normalise each name once
     county_keys: dict[str, str] = {}
     centres: dict[tuple[float, float], str] = {}  # many ZIPs share a centre, too
-    residential_rows: list[dict] = []
     for row in zipcodes.list_all():
         latitude, longitude = float(row["lat"]), float(row["long"])
         if latitude == 0 and longitude == 0:
@@ -172,13 +165,13 @@ def _gazetteer() -> _Gazetteer:
         if state not in STATE_NAMES:
             continue  # military post offices (AA, AE, AP)
         centres.setdefault((latitude, longitude), state)
-        if row["zip_code_type"] == "STANDARD" and row["active"]:
-            residential_rows.append(row)
         for city in [row["city"], *row["acceptable_cities"]]:
             name = keys.get(city)
             if name is None:
                 name = keys[city] = _city_key(city)
-            _add(city_sums, (name, state), latitude, longitude, f"{city.title() if city.isupper() else city}, {state}")
+            add_to_centre(
+                city_sums, (name, state), latitude, longitude, f"{city.title() if city.isupper() else city}, {state}"
+            )
         city_name = keys[row["city"]]
         city_sizes[city_name, state] = city_sizes.get((city_name, state), 0) + 1
         county = row["county"]
@@ -186,23 +179,30 @@ def _gazetteer() -> _Gazetteer:
         if name is None:
             name = county_keys[county] = _city_key(county) if _is_county(county) else ""  # not "Baltimore city"
         if name:
-            _add(county_sums, (name, state), latitude, longitude, f"{county}, {state}")
+            add_to_centre(county_sums, (name, state), latitude, longitude, f"{county}, {state}")
     index_centres = [(latitude, longitude, state) for (latitude, longitude), state in centres.items()]
     index_centres += [(latitude, longitude, state) for state, latitude, longitude in UNZIPPED_PLACES]
-    return _Gazetteer(
-        zips=zips,
-        cities=_centres(city_sums),
-        counties=_centres(county_sums),
-        city_states=_states_by_size(city_sums, city_sizes),
-        county_states=_states_by_size(county_sums, {key: sums[2] for key, sums in county_sums.items()}),
-        index=ZipIndex(index_centres),
-        residential_rows=residential_rows,
-    )
+    return {
+        "zips": zips,
+        "cities": centres_of(city_sums),
+        "counties": centres_of(county_sums),
+        "city_states": states_by_size(city_sums, city_sizes),
+        "county_states": states_by_size(county_sums, {key: sums[2] for key, sums in county_sums.items()}),
+        "index": ZipIndex(index_centres),
+    }
 
 
 def load_gazetteer() -> None:
-    """Load the gazetteer and build its index now, so that no search pays for it (see finder/wsgi.py)."""
+    """Read the place index now (a few ms), building it first if it is missing or stale (about 1.5 s)."""
     _gazetteer()
+
+
+def build_place_index() -> Path | None:
+    """Rebuild the place index file now (``manage.py build_place_index``); returns where it is."""
+    path = gazetteer_file.configured_path()
+    if path is not None:
+        gazetteer_file.write(path, _file_key(), gazetteer_file.pack(_build_gazetteer(), _KINDS))
+    return path
 
 
 def zip_point(zip_code: str) -> Point | None:
@@ -214,6 +214,8 @@ def zip_point(zip_code: str) -> Point | None:
 @cache
 def residential_zip_places() -> list[ZipPlace]:
     """Active standard (street-delivery) ZIP codes in the states and territories, for demo data."""
+    import zipcodes  # read directly: the place index keeps only what searches need
+
     return [
         ZipPlace(
             row["zip_code"],
@@ -224,7 +226,11 @@ def residential_zip_places() -> list[ZipPlace]:
             float(row["long"]),
             (row.get("area_codes") or ["555"])[0],
         )
-        for row in _gazetteer().residential_rows
+        for row in zipcodes.list_all()
+        if row["state"] in STATE_NAMES
+        and row["zip_code_type"] == "STANDARD"
+        and row["active"]
+        and (float(row["lat"]) != 0 or float(row["long"]) != 0)
     ]
 
 

@@ -220,6 +220,9 @@ LOGGING = {
 
 # Finder
 # A street-address geocoder is off by default: a family's search should not leave this server.
+# The ZIP gazetteer's prebuilt index (centers/gazetteer_file.py), rebuilt when missing or stale; "" keeps it in
+# memory only. `manage.py build_place_index` writes it ahead of time, e.g. when building a read-only image.
+FINDER_PLACE_INDEX = os.getenv("FINDER_PLACE_INDEX", str(BASE_DIR / "var" / "place-index.bin"))
 # Set FINDER_GEOCODER to a geopy geocoder name (e.g. "nominatim") to send street addresses to it.
 FINDER_GEOCODER = os.getenv("FINDER_GEOCODER", "")
 FINDER_GEOCODER_USER_AGENT = os.getenv("FINDER_GEOCODER_USER_AGENT", "finder-treatment-search")
