@@ -21,13 +21,16 @@ import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from centers import geo, search_flags
+from centers import bulk, geo, search_flags
 from centers.demo import remove_demo_accounts
 from centers.models import Facility, Service
 from centers.normalize import normalize_phone, normalize_url, normalize_zip, split_phones
@@ -44,6 +47,7 @@ IMPORTED_FIELDS = (
     "longitude", "phone", "intake_phone", "website", "facility_type", "operator",
 )  # fmt: skip
 TRUE_VALUES = {"1", "y", "yes", "true", "x"}
+FACILITY_TYPES = frozenset(FacilityType.values)
 # A quoted value may hold a line break or two; a row over more lines has swallowed the rows after it.
 MAX_LINES_PER_ROW = 3
 BASE_KEY_LENGTH = 20
@@ -190,6 +194,11 @@ def parse_rows(text: str, result: ImportResult) -> Iterable[ParsedRow]:
     code_columns = [
         (index, column.upper()) for index, column in enumerate(header) if column and column not in LEADING_COLUMNS
     ]
+    # Only the leading columns become facility fields. The ~135 code columns are picked out together and
+    # tested for "yes" once per distinct cell value ("0", "1", " Y "), not by stripping every cell of every row.
+    leading = [(index, column) for index, column in enumerate(header) if column in LEADING_COLUMNS]
+    code_cells, code_names = _picker([index for index, _ in code_columns]), [code for _, code in code_columns]
+    says_yes: dict[str, bool] = {}
     for line, cells in records:
         if cells is None:  # rejected by read_records, with its reason
             result.rows += 1
@@ -200,18 +209,35 @@ def parse_rows(text: str, result: ImportResult) -> Iterable[ParsedRow]:
         if len(cells) != len(header):
             result.rejected.append((line, f"has {len(cells)} values but the header has {len(header)} columns"))
             continue
-        row = dict(zip(header, cells, strict=True))
+        row = {column: cells[index] for index, column in leading}
         try:
             values = row_values(row, line, result)
         except ValueError as error:
             result.rejected.append((line, str(error)))
             continue
-        codes = frozenset(code for index, code in code_columns if cells[index].strip().lower() in TRUE_VALUES)
+        flags = code_cells(cells)
+        for cell in set(flags).difference(says_yes):
+            says_yes[cell] = cell.strip().lower() in TRUE_VALUES
+        codes = frozenset(compress(code_names, map(says_yes.__getitem__, flags)))
         values["operator"] = next((op for code, op in OPERATOR_CODES.items() if code in codes), "")
         base_key = facility_key(
             values["name"], values["name2"], values["street1"], values["street2"], values["zip_code"]
         )
         yield ParsedRow(line=line, base_key=base_key, values=values, codes=codes)
+
+
+def _picker(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """A function from a row's cells to those at ``indexes``, as a tuple."""
+    if len(indexes) == 1:  # itemgetter would return the cell itself, not a tuple of one
+        return lambda cells: (cells[indexes[0]],)
+    return itemgetter(*indexes) if indexes else (lambda cells: ())
+
+
+@cache
+def _max_lengths() -> dict[str, int]:
+    """The longest value each imported text field holds."""
+    fields = (Facility._meta.get_field(name) for name in IMPORTED_FIELDS)
+    return {field.name: field.max_length for field in fields if getattr(field, "max_length", None)}
 
 
 def row_values(row: dict[str, str], line: int, result: ImportResult) -> dict:
@@ -253,7 +279,7 @@ def row_values(row: dict[str, str], line: int, result: ImportResult) -> dict:
         result.warnings.append((line, f"website {text['website']!r} is not a valid address; left blank"))
         website = ""
     facility_type = text.get("type_facility", "").upper()
-    if facility_type not in FacilityType.values:
+    if facility_type not in FACILITY_TYPES:
         facility_type = FacilityType.SUBSTANCE_USE
 
     values = {
@@ -272,9 +298,9 @@ def row_values(row: dict[str, str], line: int, result: ImportResult) -> dict:
         "website": website,
         "facility_type": facility_type,
     }
-    for name, value in values.items():
-        max_length = getattr(Facility._meta.get_field(name), "max_length", None)
-        if max_length and isinstance(value, str) and len(value) > max_length:
+    for name, max_length in _max_lengths().items():
+        value = values.get(name)
+        if isinstance(value, str) and len(value) > max_length:
             raise ValueError(f"{name} is longer than {max_length} characters")
     return values
 
@@ -322,9 +348,11 @@ def import_samhsa_file(
         Facility.objects.bulk_update(
             [Facility(id=existing[key]["id"], source_id=key) for key in renamed], ["source_id"], batch_size=500
         )
-        created = Facility.objects.bulk_create([facility for facility, _ in plan.to_create], batch_size=500)
-        for facility, (_, codes) in zip(created, plan.to_create, strict=True):
-            plan.codes_to_add += [(facility.id, code) for code in codes]
+        bulk.insert(Facility, [facility for facility, _ in plan.to_create])
+        if plan.to_create:  # their ids, by their key: (source, source_id) is unique
+            ids = dict(Facility.objects.filter(source=Source.SAMHSA).values_list("source_id", "id"))
+            for facility, codes in plan.to_create:
+                plan.codes_to_add += [(ids[facility.source_id], code) for code in codes]
         Facility.objects.bulk_update(
             plan.to_update,
             [*IMPORTED_FIELDS, "slug", "search_flags", "imported_values", "imported_at", "updated_at"],
