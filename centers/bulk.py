@@ -40,14 +40,26 @@ def insert(model: type[Model], objs: Sequence[Model], using: str = "default") ->
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", list(zip(*rows, strict=True)))
 
 
+# Fields whose values of this type Django sends to the database as they are (no conversion on SQLite or
+# PostgreSQL): these skip the field's call chain, which the many distinct names and coordinates would pay.
+PLAIN_VALUES = {
+    "CharField": str, "SlugField": str, "TextField": str, "FloatField": float,
+    "IntegerField": int, "BigIntegerField": int, "BooleanField": bool,
+}  # fmt: skip
+
+
 def _column_values(fields, objs: Sequence[Model], connection) -> list[list]:
-    """Each field's database values for ``objs``, each distinct (hashable) value prepared once."""
+    """Each field's database values for ``objs``: plain values as they are, others prepared once each."""
     columns = []
     for field in fields:
         prepared: dict = {}
         values = []
+        plain = PLAIN_VALUES.get(field.get_internal_type())
         for obj in objs:
             value = getattr(obj, field.attname)
+            if value is None or type(value) is plain:
+                values.append(value)
+                continue
             key = (type(value), value)  # 1, 1.0 and True are equal keys, but not equal values here
             try:
                 values.append(prepared[key])
