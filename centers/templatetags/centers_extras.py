@@ -161,7 +161,7 @@ def _markup_key(field) -> tuple | None:
 
 @register.simple_tag(takes_context=True)
 def back_query(context) -> str:
-    """"?back=" and the current search's query string, for links to a facility's page ("Back to results"); or ""."""
+    """The query string "?back=" and the current search, for links to a facility's page ("Back to results"); or ""."""
     query = context["request"].GET.urlencode()
     return f"?{urlencode({'back': query})}" if query else ""
 
