@@ -284,7 +284,7 @@ def test_helpline_search_has_the_age_filter_250_miles_and_the_side_by_side_layou
 FORM_SEQUENCE = [
     {},
     {"location": "30303", "level": ["outpatient", "medical-detox"], "accepting": "on"},
-    {"location": "30303", "radius": "50", "sort": "availability", "payment": "medicaid"},
+    {"location": "30303", "radius": "50", "sort": "availability", "payment": "medicaid", "q": "north"},
     {"location": "30303", "radius": "7", "level": "outpatient"},  # an error on the radius
     {"location": "30303"},
     {"location": "30303", "telehealth": "true", "language": "spanish", "level": "bogus"},  # an error on the level

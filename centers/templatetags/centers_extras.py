@@ -111,16 +111,17 @@ def checkbox_options(field):
     ]
 
 
-# A search form's choice fields look the same on every request but for which choices are ticked: each is
-# rendered by centers/_field.html once per process, language and ticked choices, then reused. Bounded:
-# the keys hold only choices the field offers; cleared when full rather than grown.
+# A search form's choice fields look the same on every request but for which choices are ticked (and an
+# empty text box the same for everyone): each is rendered by centers/_field.html once per process, language
+# and ticked choices, then reused. Bounded: the keys hold only choices the field offers, never typed text;
+# cleared when full rather than grown.
 FIELD_MARKUP: dict[tuple, str] = {}
 FIELD_MARKUP_LIMIT = 2000
 
 
 @register.simple_tag
 def search_field(field):
-    """A search form's field rendered by centers/_field.html; a choice field without errors, from FIELD_MARKUP."""
+    """A search form's field rendered by centers/_field.html; without errors or typed text, from FIELD_MARKUP."""
     key = _markup_key(field)
     if key is None:
         return get_template("centers/_field.html").render({"field": field})
@@ -133,7 +134,7 @@ def search_field(field):
 
 
 def _markup_key(field) -> tuple | None:
-    """What a choice field's markup depends on; None for a field to render afresh (typed text, errors, a query)."""
+    """What a field's markup depends on; None for a field to render afresh (typed text, errors, a query)."""
     form_field, widget = field.field, field.field.widget
     if field.errors or isinstance(form_field, forms.ModelChoiceField):
         return None
@@ -144,6 +145,8 @@ def _markup_key(field) -> tuple | None:
         value = field.value()
         values = value if isinstance(value, (list, tuple)) else [value]
         state = frozenset(str(item) for item in values if item is not None) & offered
+    elif field.value() in (None, ""):
+        state = ""  # an empty text box looks the same for everyone; typed text is never kept
     else:
         return None
     return (
@@ -153,6 +156,8 @@ def _markup_key(field) -> tuple | None:
         str(field.label),
         str(field.help_text),
         type(widget),
+        form_field.required,
+        field.form.label_suffix,
         tuple(sorted((name, str(value)) for name, value in widget.attrs.items())),
         tuple((str(value), str(label)) for value, label in getattr(form_field, "choices", ())),
         state,
