@@ -6,10 +6,16 @@
     python benchmarks/render_profile.py --database ... --compare /tmp/old-checkout   # A/B, interleaved
 
 Each request goes through Django's test client (the whole middleware stack, DEBUG off, no response
-cache: every request is a cache miss). For each one it records the wall time, the number of SQL
-queries and their time, and the time spent in the top-level template render (context processors
-included) minus the SQL run from inside it (a page's rows are fetched lazily, while the template
-loops over them). ``view`` is the rest: middleware, the form, the view's own queries' Python side.
+cache: every request is a cache miss). For each one it records the wall time, this thread's CPU time
+(steadier than the wall clock on a busy machine; PostgreSQL's own work is not in it), the number of
+SQL queries and their time, the ORM's time (fetching rows and making model instances, SQL included),
+and the time in the top-level template render (context processors included) minus the ORM's time
+inside it (a page's rows are fetched lazily, while the template loops over them). ``view`` is the
+rest: middleware, the form, building the query.
+
+The search mix: 30 ZIP codes (ZIP_CODES), each with one of FILTER_VARIANTS (types of care, payment,
+medications, radius), page 1 and, where there is one, page 2. ``detail``: each place's nearest
+facility, ``helpline``: the same mix on the helpline search, ``base``: the empty layout (base.html).
 
 The database is never written: an SQLite file is copied to a temporary directory first, and on
 PostgreSQL the helpline worker this needs is created in a transaction that is rolled back.
