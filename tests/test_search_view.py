@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from centers import search_flags
-from centers.models import Facility
+from centers.models import Facility, Insurer
 from centers.templatetags import centers_extras
 from tests.conftest import ATLANTA, make_facility
 
@@ -317,6 +317,18 @@ def test_an_error_is_never_shown_to_the_next_search(client, db):
     client.get(URL, {"location": "30303", "level": "first-visitor"})
     html = client.get(URL, {"location": "30303", "level": "second-visitor"}).content.decode()
     assert "second-visitor" in html and "first-visitor" not in html
+
+
+def test_the_insurer_list_is_read_from_the_database_on_every_search(client, django_assert_num_queries, db):
+    make_facility()
+    Insurer.objects.create(name="Aetna", slug="aetna")
+    html = client.get(URL, {"location": "30303", "insurer": "aetna"}).content.decode()
+    assert '<option value="aetna" selected>Aetna</option>' in html
+    assert "Cigna" not in client.get(URL, {"location": "30303"}).content.decode()
+    Insurer.objects.create(name="Cigna", slug="cigna")
+    with django_assert_num_queries(5):  # the same as any search: one query for the list
+        html = client.get(URL, {"location": "30303"}).content.decode()
+    assert '<option value="aetna">Aetna</option>' in html and '<option value="cigna">Cigna</option>' in html
 
 
 def test_reused_form_markup_is_kept_per_language(client, db):

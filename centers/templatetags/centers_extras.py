@@ -134,14 +134,18 @@ def search_field(field):
 
 
 def _markup_key(field) -> tuple | None:
-    """What a field's markup depends on; None for a field to render afresh (typed text, errors, a query)."""
+    """What a field's markup depends on; None for a field to render afresh (typed text, errors)."""
     form_field, widget = field.field, field.field.widget
-    if field.errors or isinstance(form_field, forms.ModelChoiceField):
+    if field.errors:
         return None
+    if isinstance(form_field, forms.ModelChoiceField):
+        # Choices from the database (insurers): read them here, the one query the widget would have run, so
+        # that they are part of the key and a render on a miss reads the same list.
+        widget.choices = [choice for choice in widget.choices]  # not list(): its len() would run a COUNT
     if isinstance(widget, forms.CheckboxInput):
         state = widget.check_test(field.value())
     elif isinstance(form_field, forms.ChoiceField):
-        offered = {str(value) for value, _ in form_field.choices}
+        offered = {str(value) for value, _ in widget.choices}
         value = field.value()
         values = value if isinstance(value, (list, tuple)) else [value]
         state = frozenset(str(item) for item in values if item is not None) & offered
@@ -159,7 +163,7 @@ def _markup_key(field) -> tuple | None:
         form_field.required,
         field.form.label_suffix,
         tuple(sorted((name, str(value)) for name, value in widget.attrs.items())),
-        tuple((str(value), str(label)) for value, label in getattr(form_field, "choices", ())),
+        tuple((str(value), str(label)) for value, label in getattr(widget, "choices", ())),
         state,
     )
 
