@@ -27,6 +27,7 @@ same machine load.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -315,6 +316,7 @@ def measure(args, groups: list[str]) -> None:
     pages = Pages()
     for group in groups:
         pages.run(group, meter)  # warm-up: imports, the gazetteer, compiled templates
+    freeze(args)
     if template_totals is not None:
         template_totals.clear()
     rows: dict[str, list[dict]] = {group: [] for group in groups}
@@ -346,13 +348,22 @@ def measure(args, groups: list[str]) -> None:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
 
 
-def serve(groups: list[str]) -> None:
+def freeze(args) -> None:
+    """--freeze: what gunicorn.conf.py could do after preloading: the warmed-up objects leave the garbage collector's
+    generations, so its collections during a request no longer walk them."""
+    if args.freeze:
+        gc.collect()
+        gc.freeze()
+
+
+def serve(args, groups: list[str]) -> None:
     """--serve: a child of --compare. Warm up, say ready, then run one group per line read from stdin."""
     meter = Meter()
     install(meter)
     pages = Pages()
     for group in groups:
         pages.run(group, meter)
+    freeze(args)
     print(json.dumps({"ready": True}), flush=True)
     for request in sys.stdin:
         group = request.strip()
@@ -366,7 +377,7 @@ def compare(args, groups: list[str]) -> None:
     for name, code in sides.items():
         database = writable_copy(args.database, args.directory, name)  # one each: SQLite allows one writer
         command = [sys.executable, __file__, "--serve", "--code", str(code), "--database", database]
-        command += ["--groups", ",".join(groups)]
+        command += ["--groups", ",".join(groups)] + (["--freeze"] if args.freeze else [])
         children[name] = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     for child in children.values():
         json.loads(child.stdout.readline())
@@ -398,6 +409,7 @@ def main() -> None:
     parser.add_argument("--groups", default=",".join(GROUPS), help=f"some of {','.join(GROUPS)}")
     parser.add_argument("--templates", action="store_true", help="also print exclusive time per template")
     parser.add_argument("--profile", choices=GROUPS, help="also print a cProfile of one group")
+    parser.add_argument("--freeze", action="store_true", help="gc.freeze() after the warm-up (see freeze())")
     parser.add_argument("--compare", metavar="CHECKOUT", help="A/B against another checkout of Finder")
     parser.add_argument("--json", help="with --compare: write every request's figures here")
     parser.add_argument("--code", default=str(HERE), help=argparse.SUPPRESS)
@@ -412,7 +424,7 @@ def main() -> None:
         return
     if args.serve:
         setup(Path(args.code), args.database)
-        serve(groups)
+        serve(args, groups)
         return
     with tempfile.TemporaryDirectory() as directory:
         args.database = writable_copy(args.database, directory)
