@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from centers import search_flags
 from centers.models import Availability, Facility, Insurer
 from centers.vocabulary import VerifiedBy
 from helpline.filters import HelplineFacilityFilter
@@ -281,3 +282,20 @@ def test_updated_within_counts_only_the_care_asked_for(worker_client, outpatient
     recent_iop = {"location": "30303", "updated_within": "4", "level": "intensive-outpatient"}
     assert names(worker_client.get(URL, recent_outpatient)) == ["Decatur Outpatient Counseling"]
     assert names(worker_client.get(URL, recent_iop)) == []
+
+
+def test_card_facts_come_from_the_search_bits_the_filters_test(worker_client, detox_atlanta):
+    # Bits that disagree with the services: what a worker reads out is what the filters would find.
+    bits = {"payment": ["free"], "population": ["veterans"], "language": ["deaf"], "on-medication": ["yes"]}
+    flags = 0
+    for kind, choices in bits.items():
+        flags |= search_flags.mask(kind, choices)
+    Facility.objects.filter(pk=detox_atlanta.pk).update(search_flags=flags)
+    response = worker_client.get(URL, {"location": "30303", "on_medication": "on"})
+    assert names(response) == ["Peachtree Medical Detox"]
+    html = response.content.decode()
+    assert "<dd>Accepts patients already on it</dd>" in html
+    assert "<dt>Payment</dt><dd>Free treatment</dd>" in html
+    assert "<dd>Veterans</dd>" in html
+    assert "<dd>Deaf and hard of hearing (ASL)</dd>" in html
+    Facility.objects.refresh_search_flags()  # in step again for the check every database test ends with

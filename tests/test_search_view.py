@@ -1,8 +1,14 @@
 import re
+from datetime import UTC, datetime
 
 import pytest
+from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import translation
 
+from centers import search_flags
+from centers.models import Facility, Insurer
+from centers.templatetags import centers_extras
 from tests.conftest import ATLANTA, make_facility
 
 pytestmark = pytest.mark.django_db
@@ -99,11 +105,12 @@ def test_query_count_does_not_grow_with_results(client, django_assert_num_querie
     for number in range(3):
         make_facility(name=f"Small {number}", codes=["OIT", "MD", "BU"])
     params = {"location": "30303", "level": "intensive-outpatient", "payment": "medicaid"}
-    with django_assert_num_queries(6):
+    # Demo banner, insurers (the form), count, page, availability: cards read care and payment from the search bits.
+    with django_assert_num_queries(5):
         assert client.get(URL, params).status_code == 200
     for number in range(20):
         make_facility(name=f"More {number}", codes=["OIT", "MD", "BU", "SP", "PI"])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(URL, params)
     assert len(names(response)) == settings.FINDER_RESULTS_PER_PAGE == 10
 
@@ -270,3 +277,114 @@ def test_helpline_search_has_the_age_filter_250_miles_and_the_side_by_side_layou
     assert 'name="age" value="adults"' in html and "checked" in html[html.index('value="adults"') :][:80]
     form = html.index('class="search-form helpline-search"')
     assert html.index('class="search-layout"') < form < html.index('id="results-heading"')
+
+
+# Issue 9: the search form's choice fields are rendered once per process, language and ticked choices.
+
+FORM_SEQUENCE = [
+    {},
+    {"location": "30303", "level": ["outpatient", "medical-detox"], "accepting": "on"},
+    {"location": "30303", "radius": "50", "sort": "availability", "payment": "medicaid", "q": "north"},
+    {"location": "30303", "radius": "7", "level": "outpatient"},  # an error on the radius
+    {"location": "30303"},
+    {"location": "30303", "telehealth": "true", "language": "spanish", "level": "bogus"},  # an error on the level
+    {"location": "30303", "level": "outpatient", "accepting": "on"},
+    {},
+]
+
+
+def test_search_form_markup_is_the_same_as_rendering_each_field_afresh(client, db):
+    """Each request's fields, checked against centers/_field.html rendered for that request, after other searches."""
+    for params in FORM_SEQUENCE:
+        response = client.get(URL, params)
+        html = response.content.decode()
+        for field in response.context["filterset"].form:
+            assert get_template("centers/_field.html").render({"field": field}) in html, (params, field.name)
+
+
+def test_ticked_choices_and_errors_do_not_carry_over_to_the_next_search(client, db):
+    ticked = client.get(URL, {"location": "30303", "level": "outpatient", "radius": "7"}).content.decode()
+    assert 'value="outpatient" id="id_level_7" checked' in ticked
+    assert '<select name="radius" aria-invalid="true"' in ticked
+    plain = client.get(URL, {"location": "30303"}).content.decode()
+    assert 'value="outpatient" id="id_level_7">' in plain
+    assert '<select name="radius" aria-describedby="id_radius_helptext" id="id_radius">' in plain
+    assert '<option value="25" selected>25 miles</option>' in plain
+
+
+def test_an_error_is_never_shown_to_the_next_search(client, db):
+    # An error message can quote what someone typed: a field with one is never kept.
+    client.get(URL, {"location": "30303", "level": "first-visitor"})
+    html = client.get(URL, {"location": "30303", "level": "second-visitor"}).content.decode()
+    assert "second-visitor" in html and "first-visitor" not in html
+
+
+def test_the_insurer_list_is_read_from_the_database_on_every_search(client, django_assert_num_queries, db):
+    make_facility()
+    Insurer.objects.create(name="Aetna", slug="aetna")
+    html = client.get(URL, {"location": "30303", "insurer": "aetna"}).content.decode()
+    assert '<option value="aetna" selected>Aetna</option>' in html
+    assert "Cigna" not in client.get(URL, {"location": "30303"}).content.decode()
+    Insurer.objects.create(name="Cigna", slug="cigna")
+    with django_assert_num_queries(5):  # the same as any search: one query for the list
+        html = client.get(URL, {"location": "30303"}).content.decode()
+    assert '<option value="aetna">Aetna</option>' in html and '<option value="cigna">Cigna</option>' in html
+
+
+def test_reused_form_markup_is_kept_per_language(client, db):
+    centers_extras.FIELD_MARKUP.clear()
+    client.get(URL, {"location": "30303"})
+    with translation.override("es"):
+        client.get(URL, {"location": "30303"})
+    assert {key[0] for key in centers_extras.FIELD_MARKUP} == {"en-us", "es"}
+
+
+def test_reused_form_markup_never_grows_past_its_limit(client, db, monkeypatch):
+    monkeypatch.setattr(centers_extras, "FIELD_MARKUP_LIMIT", 12)
+    centers_extras.FIELD_MARKUP.clear()
+    for level in ["outpatient", "medical-detox", "residential-long-term", "hospital-inpatient"]:
+        for payment in ["medicaid", "medicare", "free"]:
+            client.get(URL, {"location": "30303", "level": level, "payment": payment})
+            assert len(centers_extras.FIELD_MARKUP) <= 12
+    html = client.get(URL, {"location": "30303", "payment": "free"}).content.decode()
+    assert 'value="free" id="id_payment_8" checked' in html
+
+
+def test_typed_text_is_never_kept(client, db):
+    centers_extras.FIELD_MARKUP.clear()
+    client.get(URL, {"location": "30303", "q": "private words"})
+    kept = " ".join(str(key) + markup for key, markup in centers_extras.FIELD_MARKUP.items())
+    assert "30303" not in kept and "private words" not in kept
+
+
+# Issue 9: result cards without a services query.
+
+
+def test_cards_show_care_and_payment_from_the_search_bits_the_filters_test(client, detox_atlanta):
+    # Bits that disagree with the services (outpatient and Medicare only): the card says what the filter finds.
+    Facility.objects.filter(pk=detox_atlanta.pk).update(
+        search_flags=search_flags.mask("level", ["outpatient"]) | search_flags.mask("payment", ["medicare"])
+    )
+    html = client.get(URL, {"location": "30303", "level": "outpatient"}).content.decode()
+    assert names_of(html) == ["Peachtree Medical Detox"]
+    assert '<li class="badge badge-level">Outpatient</li>' in html
+    assert "Medical detox</li>" not in html and "badge-medication" not in html
+    assert "Payment:</span> Medicare</p>" in html
+    Facility.objects.refresh_search_flags()  # in step again for the check every database test ends with
+
+
+def test_card_dates_are_the_day_in_the_site_time_zone(client, detox_atlanta, outpatient_decatur):
+    # 02:30 UTC on March 5 is still March 4 in New York (TIME_ZONE).
+    Facility.objects.filter(pk=detox_atlanta.pk).update(imported_at=datetime(2026, 3, 5, 2, 30, tzinfo=UTC))
+    Facility.objects.filter(pk=outpatient_decatur.pk).update(
+        imported_at=datetime(2026, 1, 2, 12, 0, tzinfo=UTC),
+        last_verified_at=datetime(2026, 2, 10, 4, 0, tzinfo=UTC),
+        last_verified_source="steward",
+    )
+    html = client.get(URL, {"location": "30303"}).content.decode()
+    assert "Imported from SAMHSA on Mar 4, 2026, not yet verified" in html
+    assert "Verified by the Finder team on Feb 9, 2026" in html
+
+
+def names_of(html):
+    return [name.strip() for name in re.findall(r"<h3 [^>]*><a [^>]*>(.*?)</a>", html, re.S)]

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Round
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
@@ -170,10 +170,10 @@ class FacilityQuerySet(models.QuerySet):
     def for_cards(self):
         """What a result card shows, in a constant number of queries.
 
-        Cards read only service codes (levels, medications, payments); the detail page prefetches more.
+        Cards read levels, medications and payments from the stored search bits (centers_extras.offers), not
+        the services; the detail page prefetches those.
         """
-        codes_only = Service.objects.only("code").order_by()
-        return self.prefetch_related(Prefetch("services", queryset=codes_only), "availability")
+        return self.prefetch_related("availability")
 
     # Helpline workspace (helpline/filters.py, helpline/views.py).
 

@@ -1,10 +1,16 @@
 import re
+from datetime import date
+from functools import lru_cache
 
-from django import template
+from django import forms, template
+from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.timesince import timesince
+from django.utils.translation import get_language
 
+from centers import search_flags
 from centers.taxonomy import ServiceCategory
 
 register = template.Library()
@@ -38,6 +44,36 @@ def age(moment) -> str:
     if (now - moment).total_seconds() < 60:
         return "just now"
     return f"{timesince(moment, now).split(',')[0]} ago"
+
+
+# (choice, its bit) per search filter, in display order.
+CHOICE_BITS = {
+    kind: [(choice, search_flags.BITS[kind, str(choice)]) for choice in choices]
+    for kind, choices in search_flags.CHOICES.items()
+}
+
+
+@register.filter
+def offers(facility, kind: str) -> list:
+    """The choices of one search filter ("level", "payment", "on-medication", ...) a facility offers.
+
+    Read from its stored search bits, the ones the filters test: a card never claims what the filter
+    would not find, and a page of cards needs no services query (centers.E001 checks the bits).
+    """
+    flags = facility.search_flags
+    return [choice for choice, bit in CHOICE_BITS[kind] if flags & bit]
+
+
+@register.filter
+def calendar_date(moment) -> str:
+    """'Mar 4, 2026': the day of a moment in the site's time zone (what |date:"M j, Y" says), for cards."""
+    return _calendar_date(timezone.localdate(moment), get_language()) if moment else ""
+
+
+@lru_cache(maxsize=512)
+def _calendar_date(day: date, language: str) -> str:
+    # Once per day and language: a page of cards imported on the same day formats one date, not ten.
+    return date_format(day, "M j, Y")
 
 
 @register.simple_tag
@@ -75,12 +111,68 @@ def checkbox_options(field):
     ]
 
 
+# A search form's choice fields look the same on every request but for which choices are ticked (and an
+# empty text box the same for everyone): each is rendered by centers/_field.html once per process, language
+# and ticked choices, then reused. Bounded: the keys hold only choices the field offers, never typed text;
+# cleared when full rather than grown.
+FIELD_MARKUP: dict[tuple, str] = {}
+FIELD_MARKUP_LIMIT = 2000
+
+
+@register.simple_tag
+def search_field(field):
+    """A search form's field rendered by centers/_field.html; without errors or typed text, from FIELD_MARKUP."""
+    key = _markup_key(field)
+    if key is None:
+        return get_template("centers/_field.html").render({"field": field})
+    markup = FIELD_MARKUP.get(key)
+    if markup is None:
+        if len(FIELD_MARKUP) >= FIELD_MARKUP_LIMIT:
+            FIELD_MARKUP.clear()
+        markup = FIELD_MARKUP[key] = get_template("centers/_field.html").render({"field": field})
+    return markup
+
+
+def _markup_key(field) -> tuple | None:
+    """What a field's markup depends on; None for a field to render afresh (typed text, errors)."""
+    form_field, widget = field.field, field.field.widget
+    if field.errors:
+        return None
+    if isinstance(form_field, forms.ModelChoiceField):
+        # Choices from the database (insurers): read them here, the one query the widget would have run, so
+        # that they are part of the key and a render on a miss reads the same list.
+        widget.choices = [choice for choice in widget.choices]  # not list(): its len() would run a COUNT
+    if isinstance(widget, forms.CheckboxInput):
+        state = widget.check_test(field.value())
+    elif isinstance(form_field, forms.ChoiceField):
+        offered = {str(value) for value, _ in widget.choices}
+        value = field.value()
+        values = value if isinstance(value, (list, tuple)) else [value]
+        state = frozenset(str(item) for item in values if item is not None) & offered
+    elif field.value() in (None, ""):
+        state = ""  # an empty text box looks the same for everyone; typed text is never kept
+    else:
+        return None
+    return (
+        get_language(),
+        field.html_name,
+        field.auto_id,
+        str(field.label),
+        str(field.help_text),
+        type(widget),
+        form_field.required,
+        field.form.label_suffix,
+        tuple(sorted((name, str(value)) for name, value in widget.attrs.items())),
+        tuple((str(value), str(label)) for value, label in getattr(widget, "choices", ())),
+        state,
+    )
+
+
 @register.simple_tag(takes_context=True)
-def detail_url(context, facility) -> str:
-    """The facility's page, carrying the current search (its query string) so "Back to results" returns to it."""
-    url = facility.get_absolute_url()
+def back_query(context) -> str:
+    """The query string "?back=" and the current search, for links to a facility's page ("Back to results"); or ""."""
     query = context["request"].GET.urlencode()
-    return f"{url}?{urlencode({'back': query})}" if query else url
+    return f"?{urlencode({'back': query})}" if query else ""
 
 
 # The detail page's headings for the service taxonomy, in the words and the order a family reads them.
