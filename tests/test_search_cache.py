@@ -335,9 +335,10 @@ def test_an_import(client, search_cache_on, tmp_path, detox_atlanta):
     path = write_export(tmp_path / "a.csv", [export_row()])
     before, after = before_and_after(client, {"location": "30303"}, lambda: import_samhsa_file(path))
     assert "Harbor Light Recovery" not in before and "Harbor Light Recovery" in after
-    renamed = write_export(tmp_path / "b.csv", [export_row(name2="Downtown")])
-    before, after = before_and_after(client, {"location": "30303"}, lambda: import_samhsa_file(renamed))
-    assert "Downtown" not in before and "Downtown" in after
+    updated = write_export(tmp_path / "b.csv", [export_row(phone="(404)555-0199")])  # the same facility, updated
+    before, after = before_and_after(client, {"location": "30303"}, lambda: import_samhsa_file(updated))
+    assert "(404) 555-0199" not in before and "(404) 555-0199" in after
+    assert Facility.objects.filter(name="Harbor Light Recovery").count() == 1
 
 
 def test_a_revert_from_history(client, search_cache_on, steward, detox_atlanta):

@@ -153,14 +153,15 @@ class FacilityQuerySet(models.QuerySet):
 
         Plain rows (COPY on PostgreSQL, executemany elsewhere): several times faster than
         bulk_create() of through-model instances for the 400,000 links of a national file. Bypasses
-        history and signals, as any bulk write does.
+        history and signals, as any bulk write does (the search version is bumped here).
         """
         through = Facility.services.through
         connection = connections[self.db]
         table = connection.ops.quote_name(through._meta.db_table)
         sql = f"INSERT INTO {table} (facility_id, service_id) VALUES (%s, %s)"
         links = list(links)
-        SearchVersion.objects.bump(using=self.db)
+        if links:
+            SearchVersion.objects.bump(using=self.db)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # COPY is PostgreSQL's bulk path: several times faster again than executemany.
