@@ -174,6 +174,12 @@ def test_searches_skip_a_dead_redis_and_healthz_says_503(client, settings, detox
     assert health.status_code == 503 and health.json() == {"database": "ok", "cache": "unavailable"}
 
 
+def test_healthz_answers_200_with_a_live_redis(client, settings, redis_url):
+    settings.CACHES = redis(redis_url)
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.json() == {"database": "ok", "cache": "ok"}
+
+
 def test_healthz_follows_a_redis_that_stops(client, settings):
     with redis_server() as url:
         settings.CACHES = redis(url)
