@@ -1,4 +1,5 @@
 from django.apps import apps
+from django.db import connections
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
@@ -85,6 +86,8 @@ def searches_change(sender, using, action="post_", **kwargs):
 
 @receiver(post_migrate)
 def searches_change_after_migrating(sender, using, **kwargs):
-    # A data migration writes without signals. Once per migrate, after the centers app's own migrations.
+    # A data migration writes without signals. Once per migrate, after the centers app's own migrations, unless
+    # they were just unapplied back before the version's table.
     if sender is apps.get_app_config("centers"):
-        SearchVersion.objects.bump(using=using)
+        if SearchVersion._meta.db_table in connections[using].introspection.table_names():
+            SearchVersion.objects.bump(using=using)
