@@ -75,8 +75,7 @@ def cached_search(view):
             response = view(request, *args, **kwargs)
         finally:
             _filling.reset(token)
-        seconds = _lifetime(request, filling)
-        if seconds > 0 and _storable(request, response):
+        if _storable(request, response) and (seconds := _lifetime(request, filling)) > 0:
             headers = [(name, value) for name, value in response.headers.items() if name.lower() != "set-cookie"]
             _cache_set(key, (response.status_code, headers, response.content, filling.found_nothing), seconds)
         return response
@@ -116,8 +115,9 @@ def _cacheable(request) -> bool:
 def _key(request) -> str:
     # The version from the database the results come from (with a replica, the replica's).
     version = SearchVersion.objects.current(using=router.db_for_read(Facility))
-    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()
-    return f"search:{version}:{translation.get_language()}:{query}"
+    # The site's address too: no page shows it today, but one that did must not be served under another name.
+    search = f"{request.scheme}://{request.get_host()}/?{request.GET.urlencode()}"
+    return f"search:{version}:{translation.get_language()}:{hashlib.sha256(search.encode()).hexdigest()}"
 
 
 def _lifetime(request, filling: _Filling) -> int:

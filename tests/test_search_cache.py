@@ -118,6 +118,12 @@ def test_a_search_with_other_values_is_another_entry(client, any_cache, outpatie
     assert not from_cache(client.get(URL, {"location": "30030", "radius": "25"}))
 
 
+def test_each_site_address_has_its_own_entries(client, any_cache, outpatient_decatur):
+    client.get(URL, {"location": "30030"})
+    assert not from_cache(client.get(URL, {"location": "30030"}, HTTP_HOST="localhost"))
+    assert not from_cache(client.get(URL, {"location": "30030"}, secure=True))
+
+
 def test_a_400_is_cached_with_its_message_and_status(client, any_cache, db):
     first = client.get(URL, {"location": "99999"})
     second = client.get(URL, {"location": "99999"})
