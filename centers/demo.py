@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from centers import geo, search_flags
-from centers.models import Availability, AvailabilityStatus, Facility, Insurer, Service
+from centers.models import Availability, AvailabilityStatus, Facility, Insurer, SearchVersion, Service
 from centers.vocabulary import (
     OPERATOR_CODES,
     FacilityType,
@@ -155,6 +155,7 @@ def load_demo(count: int = 2000, seed: int = 2015) -> int:
         batch_size=5000,
     )
     Availability.objects.bulk_create(build_availability(facilities, built, random.Random(seed + 1)), batch_size=2000)
+    SearchVersion.objects.bump()  # bulk writes send no signals
     return len(facilities)
 
 

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from centers import bulk, geo, search_flags
 from centers.demo import remove_demo_accounts
-from centers.models import Facility, Service
+from centers.models import Facility, SearchVersion, Service
 from centers.normalize import normalize_phone, normalize_url, normalize_zip, split_phones
 from centers.vocabulary import OPERATOR_CODES, FacilityType, Source
 
@@ -362,6 +362,7 @@ def import_samhsa_file(
         for code in {code for _, code in plan.codes_to_remove}:
             facility_ids = [facility_id for facility_id, removed in plan.codes_to_remove if removed == code]
             Facility.services.through.objects.filter(service_id=code, facility_id__in=facility_ids).delete()
+        SearchVersion.objects.bump()  # the writes above are bulk writes: no signals
     result.warnings.sort(key=lambda warning: warning[0])
     return result
 

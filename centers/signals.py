@@ -1,7 +1,9 @@
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.apps import apps
+from django.db import connections
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from centers.models import Facility, Service
+from centers.models import Availability, Facility, Insurer, SearchVersion, Service
 
 
 @receiver(m2m_changed, sender=Facility.services.through)
@@ -60,3 +62,32 @@ def keep_the_version_written_in_bulk(sender, instance, action="pre_save", revers
     """Before the first change to an imported (or demo) facility, record it as imported, so the change can be undone."""
     if not reverse and not kwargs.get("raw") and action in ("pre_save", "pre_add", "pre_remove", "pre_clear"):
         instance.record_version_before_first_change()
+
+
+# The search cache (centers/search_cache.py): any write that can change what a search shows gives the search
+# version a new token, so no one is served a page from before it. Bulk writers, which send no signals (the
+# importer, demo data, refresh_search_flags, add_service_links), bump it themselves.
+
+
+@receiver(post_save, sender=Facility)
+@receiver(post_delete, sender=Facility)
+@receiver(post_save, sender=Availability)
+@receiver(post_delete, sender=Availability)
+@receiver(post_save, sender=Service)
+@receiver(post_delete, sender=Service)
+@receiver(post_save, sender=Insurer)  # the insurers a family can choose from
+@receiver(post_delete, sender=Insurer)  # and their links, deleted without m2m_changed
+@receiver(m2m_changed, sender=Facility.services.through)
+@receiver(m2m_changed, sender=Facility.insurers.through)
+def searches_change(sender, using, action="post_", **kwargs):
+    if action.startswith("post_"):
+        SearchVersion.objects.bump(using=using)
+
+
+@receiver(post_migrate)
+def searches_change_after_migrating(sender, using, **kwargs):
+    # A data migration writes without signals. Once per migrate, after the centers app's own migrations, unless
+    # they were just unapplied back before the version's table.
+    if sender is apps.get_app_config("centers"):
+        if SearchVersion._meta.db_table in connections[using].introspection.table_names():
+            SearchVersion.objects.bump(using=using)

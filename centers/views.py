@@ -10,6 +10,7 @@ from centers import geo
 from centers.filters import FacilityFilter
 from centers.models import Facility
 from centers.search import search_results
+from centers.search_cache import cached_search
 from centers.vocabulary import LevelOfCare, Medication
 
 GUIDE_TOPICS = {
@@ -18,6 +19,7 @@ GUIDE_TOPICS = {
 }
 
 
+@cached_search
 def search(request):
     filterset = FacilityFilter(request.GET or None, queryset=Facility.objects.listed().for_cards())
     context, status = search_results(request, filterset, "public", settings.FINDER_RESULTS_PER_PAGE)

@@ -105,6 +105,34 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Local memory by default (`make run`: one process); CACHE_URL=redis://host:6379/0 (or rediss://) in production,
+# shared by every app server. The search cache is correct either way: its version lives in the database
+# (centers/search_cache.py). Short socket timeouts: a dead Redis makes /healthz say so and searches skip the cache,
+# rather than hanging requests.
+CACHE_URL = os.getenv("CACHE_URL", "")
+if not CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "finder",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
+elif urlsplit(CACHE_URL).scheme in ("redis", "rediss"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "finder",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    raise ImproperlyConfigured(
+        "CACHE_URL must be a Redis URL, like redis://127.0.0.1:6379/0 or rediss://user:password@host:6379/0, "
+        "or unset for a cache in each process's memory (see README, Configuration)."
+    )
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -237,6 +265,9 @@ FINDER_HELPLINE_RESULTS_PER_PAGE = envint("FINDER_HELPLINE_RESULTS_PER_PAGE", "2
 FINDER_AVAILABILITY_FRESH_HOURS = envint("FINDER_AVAILABILITY_FRESH_HOURS", "72")
 # Listings not verified for this long are marked and ranked after fresher ones at equal distance.
 FINDER_VERIFICATION_STALE_DAYS = envint("FINDER_VERIFICATION_STALE_DAYS", "180")
+# Identical anonymous searches are served from the cache for up to this many seconds (0: never). Any write that can
+# change what a search shows makes earlier entries unreachable at once (centers/search_cache.py).
+FINDER_SEARCH_CACHE_SECONDS = envint("FINDER_SEARCH_CACHE_SECONDS", "60")
 # Problem reports accepted per sender address per hour.
 FINDER_REPORTS_PER_HOUR = envint("FINDER_REPORTS_PER_HOUR", "5")
 # Referral notes are deleted this many days after they were written (manage.py purge_referral_notes).

@@ -20,3 +20,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = None
+# Off here; tests/test_search_cache.py turns it on. Most tests never commit (each runs in a transaction rolled back
+# at its end), so the version bumps that follow a commit never happen, and one test's page would be served to the next.
+FINDER_SEARCH_CACHE_SECONDS = 0

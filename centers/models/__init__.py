@@ -2,6 +2,7 @@
 
 from centers.models.availability import Availability, AvailabilityStatus
 from centers.models.facility import Facility, FacilityQuerySet
+from centers.models.search_version import SearchVersion
 from centers.models.service import Insurer, Service
 
 __all__ = [
@@ -10,5 +11,6 @@ __all__ = [
     "Facility",
     "FacilityQuerySet",
     "Insurer",
+    "SearchVersion",
     "Service",
 ]

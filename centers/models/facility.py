@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from centers import geo, search_flags
+from centers.models.search_version import SearchVersion
 from centers.models.service import Insurer, Service
 from centers.taxonomy import ServiceCategory
 from centers.vocabulary import (
@@ -87,6 +88,8 @@ class FacilityQuerySet(models.QuerySet):
         """Recompute search_flags from the services of these facilities; returns how many changed."""
         changed = [Facility(pk=pk, search_flags=flags) for pk, flags in self.search_flags_drift().items()]
         Facility.objects.bulk_update(changed, ["search_flags"], batch_size=500)
+        if changed:
+            SearchVersion.objects.bump(using=self.db)
         return len(changed)
 
     def accepting_insurers(self, insurers):
@@ -150,13 +153,15 @@ class FacilityQuerySet(models.QuerySet):
 
         Plain rows (COPY on PostgreSQL, executemany elsewhere): several times faster than
         bulk_create() of through-model instances for the 400,000 links of a national file. Bypasses
-        history and signals, as any bulk write does.
+        history and signals, as any bulk write does (the search version is bumped here).
         """
         through = Facility.services.through
         connection = connections[self.db]
         table = connection.ops.quote_name(through._meta.db_table)
         sql = f"INSERT INTO {table} (facility_id, service_id) VALUES (%s, %s)"
         links = list(links)
+        if links:
+            SearchVersion.objects.bump(using=self.db)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # COPY is PostgreSQL's bulk path: several times faster again than executemany.
@@ -437,9 +442,12 @@ class Facility(models.Model):
         """Store the search bits of this facility's services, here and in the database (two queries)."""
         links = Facility.services.through.objects.filter(facility_id=self.pk)
         self.search_flags = search_flags.flags_for(links.values_list("service_id", flat=True))
-        Facility.objects.filter(pk=self.pk).exclude(search_flags=self.search_flags).update(
-            search_flags=self.search_flags
-        )
+        if (
+            Facility.objects.filter(pk=self.pk)
+            .exclude(search_flags=self.search_flags)
+            .update(search_flags=self.search_flags)
+        ):
+            SearchVersion.objects.bump(using=self._state.db)
 
     def services_by_category(self) -> list[tuple[str, list[Service]]]:
         groups: dict[str, list[Service]] = {}
