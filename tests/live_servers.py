@@ -98,13 +98,14 @@ def django_shell(database_url: str, code: str) -> str:
 
 
 @contextmanager
-def fresh_database(base_url: str):
-    """A new, migrated, committed database on the server of ``base_url``; dropped afterwards."""
+def fresh_database(base_url: str, *, migrate: bool = True):
+    """A new committed database on the server of ``base_url``, migrated unless told not to; dropped afterwards."""
     name = f"finder_live_{secrets.token_hex(4)}"
     sql(base_url, f'CREATE DATABASE "{name}"')
     try:
         url = with_database(base_url, name)
-        manage(url, "migrate", "--no-input", "-v0")
+        if migrate:
+            manage(url, "migrate", "--no-input", "-v0")
         yield url
     finally:
         sql(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -118,6 +119,15 @@ def wait_for_replay(primary: str, replica: str, timeout: float = 30) -> None:
         if time.monotonic() > deadline:
             pytest.fail(f"the replica did not replay up to {lsn} in {timeout} s", pytrace=False)
         time.sleep(0.05)
+
+
+def pg_tool(name: str) -> str:
+    """A PostgreSQL client program (pg_dump, pg_restore) from the server binaries scripts/with-postgres uses."""
+    bindirs = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda path: int(path.parent.name))
+    bindir = Path(os.environ["PG_BINDIR"]) if os.environ.get("PG_BINDIR") else (bindirs[-1] if bindirs else None)
+    if bindir is None or not (bindir / name).exists():
+        _missing(f"{name} not found (apt-get install postgresql)")
+    return str(bindir / name)
 
 
 def free_port() -> int:
