@@ -40,6 +40,12 @@ SERVER_ENV = {
 PASSWORD = "correct horse battery staple"
 
 
+def _environment(**values: str) -> dict:
+    """This process's environment for a server or command, without a replica unless one is given here."""
+    inherited = {name: value for name, value in os.environ.items() if name != "DATABASE_REPLICA_URL"}
+    return {**inherited, **SERVER_ENV, **values}
+
+
 def _missing(reason: str):
     if os.environ.get("FINDER_REQUIRE_POSTGRES") == "1" and os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.fail(f"{reason}; FINDER_REQUIRE_POSTGRES=1, so this is a failure, not a skip", pytrace=False)
@@ -82,7 +88,7 @@ def manage(database_url: str, *args: str, **env: str) -> str:
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**os.environ, **SERVER_ENV, "DATABASE_URL": database_url, **env},
+        env=_environment(DATABASE_URL=database_url, **env),
         capture_output=True,
         text=True,
         timeout=300,
@@ -201,16 +207,14 @@ def gunicorn(database_url: str, **env: str):
     """gunicorn (gunicorn.conf.py, one worker unless WEB_CONCURRENCY says otherwise) on a free port, once
     /healthz answers; stopped afterwards. A failure inside the block shows the server's log."""
     port = free_port()
-    environment = {
-        **os.environ,
-        **SERVER_ENV,
-        "DATABASE_URL": database_url,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
+    environment = _environment(
+        DATABASE_URL=database_url,
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="1",
         # gunicorn 27 opens a control socket at one fixed path per user; servers side by side would share it.
-        "GUNICORN_CMD_ARGS": "--no-control-socket",
+        GUNICORN_CMD_ARGS="--no-control-socket",
         **env,
-    }
+    )
     with tempfile.TemporaryDirectory(prefix="finder-gunicorn-") as directory:
         log = Path(directory) / "gunicorn.log"
         with log.open("w") as output:

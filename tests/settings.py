@@ -20,3 +20,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = None
+# The suite runs on one database even where DATABASE_REPLICA_URL is set: a mirror of the test database would
+# prove nothing about a replica. tests/test_replica.py starts gunicorn against a real streaming replica instead.
+DATABASES.pop("replica", None)  # noqa: F405
+DATABASE_ROUTERS = []
