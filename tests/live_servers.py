@@ -11,6 +11,7 @@ import http.cookiejar
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -250,7 +251,7 @@ def _wait_until_healthy(server: Server, timeout: float = 90) -> None:
 
 def _stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
-        process.terminate()
+        process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: nothing here needs a graceful one
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:

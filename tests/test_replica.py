@@ -152,8 +152,7 @@ def test_anonymous_searches_read_the_replica_staff_and_writes_use_the_primary():
     primary, replica = primary_url(), replica_url()
     with fresh_database(primary) as database:
         name = database.rsplit("/", 1)[1]
-        before = django_shell(database, NEW_FACILITY.format(name="Peachtree Before The Pause")).strip()
-        django_shell(database, STEWARD)
+        before = django_shell(database, STEWARD + NEW_FACILITY.format(name="Peachtree Before The Pause")).strip()
         wait_for_replay(primary, replica)
         replica_database = with_database(replica, name)
         with gunicorn(database, DATABASE_REPLICA_URL=replica_database) as server:
