@@ -106,6 +106,7 @@ def test_the_middleware_is_not_installed_without_a_replica(monkeypatch):
         ("get", "/facility/12/peachtree-medical-detox/", False, "replica"),
         ("get", "/understanding-care/", False, "replica"),
         ("get", "/?location=30303", True, "default"),  # staff see their own writes at once
+        ("post", "/?location=30303", False, "default"),  # an unsafe method, even on a directory page
         ("post", "/facility/12/report/", False, "default"),
         ("get", "/facility/12/report/", False, "default"),  # not the directory's page: the primary by default
         ("get", "/staff/", False, "default"),
