@@ -1,7 +1,9 @@
 from django.conf import settings
-from django.core.exceptions import BadRequest
-from django.urls import reverse
+from django.core.exceptions import BadRequest, MiddlewareNotUsed
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
+
+from finder.routers import REPLICA, replica_reads
 
 
 class TrustedProxyMiddleware:
@@ -61,3 +63,34 @@ class AdminNulBytesMiddleware:
         ):
             raise BadRequest("A query with a NUL character can't be searched.")
         return self.get_response(request)
+
+
+class PublicReadsFromReplicaMiddleware:
+    """Let a public page's reads go to the read replica (finder/routers.py); every other request uses the primary.
+
+    Public means: GET or HEAD, a page of the directory (``centers``: search, detail, guide), and nobody logged
+    in, since staff must see their own writes at once. Not installed unless ``DATABASE_REPLICA_URL`` is set.
+    """
+
+    PUBLIC_APPS = ("centers",)
+
+    def __init__(self, get_response):
+        if REPLICA not in settings.DATABASES:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.is_public(request):
+            return self.get_response(request)
+        with replica_reads():
+            return self.get_response(request)
+
+    def is_public(self, request) -> bool:
+        if request.method not in ("GET", "HEAD"):
+            return False
+        try:
+            app_name = resolve(request.path_info).app_name
+        except Resolver404:
+            return False
+        # Last, as it may read the session (from the primary: the router keeps sessions there).
+        return app_name in self.PUBLIC_APPS and not request.user.is_authenticated

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (it asks whether someone is logged in); does nothing without DATABASE_REPLICA_URL.
+    "finder.middleware.PublicReadsFromReplicaMiddleware",
     "finder.middleware.AdminNulBytesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -103,6 +105,14 @@ DATABASES = {
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", "60"),
     )
 }
+# A PostgreSQL streaming replica for public pages' reads (finder/routers.py, docs/deploy.md). Unset: one database.
+# In tests it mirrors the default database (Django's TEST MIRROR), so the suite runs unchanged with it set.
+if os.getenv("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=envint("DATABASE_CONN_MAX_AGE", "60")
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["finder.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory by default (`make run`: one process); CACHE_URL=redis://host:6379/0 (or rediss://) in production,

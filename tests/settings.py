@@ -23,3 +23,7 @@ STATIC_ROOT = None
 # Off here; tests/test_search_cache.py turns it on. Most tests never commit (each runs in a transaction rolled back
 # at its end), so the version bumps that follow a commit never happen, and one test's page would be served to the next.
 FINDER_SEARCH_CACHE_SECONDS = 0
+# The suite runs on one database even where DATABASE_REPLICA_URL is set: a mirror of the test database would
+# prove nothing about a replica. tests/test_replica.py starts gunicorn against a real streaming replica instead.
+DATABASES.pop("replica", None)  # noqa: F405
+DATABASE_ROUTERS = []
