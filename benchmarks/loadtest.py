@@ -111,8 +111,22 @@ def set_up(data: str, plan_path: Path, *, demo_count: int) -> None:
 # Running locust ---------------------------------------------------------------------------------
 
 
-def read_stats(prefix: Path) -> dict:
-    """Locust's CSV files: per request type and in total; failures and exceptions."""
+def percentile_ms(histogram: dict[str, int], fraction: float) -> float | None:
+    """A percentile from locust's response-time histogram (milliseconds, rounded as locust rounds them)."""
+    times = sorted((float(ms), count) for ms, count in histogram.items())
+    total = sum(count for _, count in times)
+    if not total:
+        return None
+    seen = 0
+    for ms, count in times:
+        seen += count
+        if seen >= fraction * total:
+            return ms
+    return times[-1][0]
+
+
+def read_stats(prefix: Path, seconds: float) -> dict:
+    """Locust's final figures (its JSON file) per request type and in total; failures and exceptions (CSV)."""
 
     def rows(suffix: str) -> list[dict]:
         path = Path(f"{prefix}_{suffix}.csv")
@@ -121,29 +135,44 @@ def read_stats(prefix: Path) -> dict:
         with open(path, newline="", encoding="utf-8") as handle:
             return list(csv.DictReader(handle))
 
-    stats = rows("stats")
-    return {
-        "requests": [row for row in stats if row["Name"] != "Aggregated"],
-        "total": next((row for row in stats if row["Name"] == "Aggregated"), None),
-        "failures": rows("failures"),
-        "exceptions": rows("exceptions"),
+    path = Path(f"{prefix}.json")
+    entries = json.loads(path.read_text()) if path.exists() else []
+    requests, merged = [], {}
+    for entry in entries:
+        histogram = entry["response_times"]
+        for ms, count in histogram.items():
+            merged[ms] = merged.get(ms, 0) + count
+        requests.append(
+            {
+                "name": entry["name"],
+                "method": entry["method"],
+                "count": entry["num_requests"],
+                "errors": entry["num_failures"],
+                "rps": entry["num_requests"] / seconds,
+                "p50_ms": percentile_ms(histogram, 0.5),
+                "p95_ms": percentile_ms(histogram, 0.95),
+            }
+        )
+    count = sum(r["count"] for r in requests)
+    total = {
+        "name": "all requests",
+        "count": count,
+        "errors": sum(r["errors"] for r in requests),
+        "rps": count / seconds,
+        "p50_ms": percentile_ms(merged, 0.5),
+        "p95_ms": percentile_ms(merged, 0.95),
     }
+    return {"requests": requests, "total": total, "failures": rows("failures"), "exceptions": rows("exceptions")}
 
 
 def summary_text(stats: dict, users: int, seconds: int) -> tuple[str, int]:
     lines = [f"Load test: {users} users for {seconds} s (locust, headless, on the same machine as the server)", ""]
     header = f"{'request':<32} {'count':>7} {'errors':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7}"
     lines += [header, "-" * len(header)]
-    rows = sorted(stats["requests"], key=lambda row: row["Name"])
-    if stats["total"]:
-        rows.append(stats["total"])
-    for row in rows:
-        lines.append(
-            f"{row['Name']:<32} {int(row['Request Count']):>7} {int(row['Failure Count']):>6} "
-            f"{float(row['Requests/s']):>7.1f} {row['50%']:>7} {row['95%']:>7}"
-        )
-    errors = sum(int(row["Failure Count"]) for row in stats["requests"])
-    errors += sum(int(row.get("Occurrences") or 1) for row in stats["exceptions"])
+    for row in [*sorted(stats["requests"], key=lambda row: row["name"]), stats["total"]]:
+        p50, p95 = (f"{row[key]:.0f}" if row[key] is not None else "-" for key in ("p50_ms", "p95_ms"))
+        lines.append(f"{row['name']:<32} {row['count']:>7} {row['errors']:>6} {row['rps']:>7.1f} {p50:>7} {p95:>7}")
+    errors = stats["total"]["errors"] + sum(int(row.get("Count") or 1) for row in stats["exceptions"])
     for row in stats["failures"]:
         lines.append(f"  FAILED {row['Method']} {row['Name']}: {row['Error']} ({row['Occurrences']}x)")
     for row in stats["exceptions"]:
@@ -157,7 +186,8 @@ def run_locust(host: str, plan: Path, *, users: int, seconds: int, workdir: Path
     command = [
         sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
         "--users", str(users), "--spawn-rate", str(max(1, users / 5)), "--run-time", f"{seconds}s",
-        "--host", host, "--csv", str(prefix), "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING",
+        "--host", host, "--csv", str(prefix), "--json-file", str(prefix), "--only-summary", "--stop-timeout", "5",
+        "--loglevel", "WARNING",
     ]  # fmt: skip
     env = {**os.environ, "LOADTEST_PLAN": str(plan)}
     started = time.monotonic()
@@ -168,7 +198,7 @@ def run_locust(host: str, plan: Path, *, users: int, seconds: int, workdir: Path
     cpu = (cpu_after.children_user + cpu_after.children_system) - (
         cpu_before.children_user + cpu_before.children_system
     )
-    stats = read_stats(prefix)
+    stats = read_stats(prefix, seconds)
     stats["load_generator_cores"] = round(cpu / elapsed, 2)
     return stats, completed.returncode
 
