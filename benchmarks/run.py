@@ -62,13 +62,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--seed", type=int, default=2015)
     add("--json", metavar="PATH", help="also write every figure (per-search times, query plans, HTTP) here")
     add("--strict", action="store_true", help="exit with status 1 if any target fails")
-    add("--quick", action="store_true", help="a smoke run: national file and 2,000 generated, short timings")
+    add("--quick", action="store_true", help="a smoke run: national file and 500 generated, short timings")
     add("--postgres-inner", metavar="PATH", help=argparse.SUPPRESS)
     add("--export-file", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:  # smaller defaults; options given explicitly still win
         quick = {
-            "sizes": "2000", "repeats": 2, "import_runs": 1, "export_import_runs": 0, "first_search_runs": 1,
+            "sizes": "500", "repeats": 2, "import_runs": 1, "export_import_runs": 0, "first_search_runs": 1,
             "http_seconds": 2,
         }  # fmt: skip
         for name, value in quick.items():
