@@ -71,8 +71,18 @@ format: venv
 migrations-check: venv var/secret_key
 	env $(LOCAL_ENV) $(MANAGE) makemigrations --check --dry-run
 
+# The national file (../shared/data, when present) beside generated 20,000 and 100,000 facilities, on SQLite and
+# PostgreSQL: search mix, floors, first search, import, HTTP throughput under gunicorn. About 20 minutes;
+# BENCH_ARGS="--quick" for a smoke run, BENCH_ARGS="--json bench.json" to keep every figure.
+BENCH_ARGS ?=
 bench: venv
-	$(PYTHON) benchmarks/run.py
+	$(PYTHON) benchmarks/run.py $(BENCH_ARGS)
+
+# locust, headless, against gunicorn on a throwaway PostgreSQL with the national file (else demo data): families,
+# helpline workers and admissions staff. Fails on any error. LOADTEST_USERS (50) and LOADTEST_SECONDS (60).
+.PHONY: loadtest
+loadtest: venv
+	scripts/with-postgres $(PYTHON) -m benchmarks.loadtest
 
 # Keeps .venv, node_modules and var/ (your local database); delete those by hand for a fresh start.
 clean:
