@@ -82,7 +82,7 @@ bench: venv
 # helpline workers and admissions staff. Fails on any error. LOADTEST_USERS (50) and LOADTEST_SECONDS (60).
 .PHONY: loadtest
 loadtest: venv
-	scripts/with-postgres $(PYTHON) -m benchmarks.loadtest
+	FINDER_PG_REPLICA=0 scripts/with-postgres $(PYTHON) -m benchmarks.loadtest
 
 # Keeps .venv, node_modules and var/ (your local database); delete those by hand for a fresh start.
 clean:
@@ -104,7 +104,7 @@ fuzz: venv
 	env -u DATABASE_URL $(FUZZ_ENV) $(FUZZ_PYTEST)
 
 fuzz-postgres: venv
-	$(FUZZ_ENV) scripts/with-postgres $(FUZZ_PYTEST)
+	$(FUZZ_ENV) FINDER_PG_REPLICA=0 scripts/with-postgres $(FUZZ_PYTEST)
 
 # Issue 8: the maps' files, copied from node_modules into static/vendor/ and committed, so `make run` needs no npm.
 # Leaflet's source-map comment is dropped (the map is not shipped). Counties are split by state, so a map loads

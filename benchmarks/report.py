@@ -184,14 +184,14 @@ def report(results: list[dict]) -> tuple[str, bool]:
             mine = [r for r in firsts if r["vendor"] == vendor]
             rows.append([
                 vendor, mine[0]["dataset"], str(len(mine)), ms(median(r["app_load_ms"] for r in mine)),
-                ms(median(r["first_ms"] for r in mine)), ms(median(r["same_again_ms"] for r in mine)),
-                ms(median(r["another_ms"] for r in mine)),
+                ms(median(r["first_ms"] for r in mine)), ms(median(r["second_ms"] for r in mine)),
+                ms(median(r["third_ms"] for r in mine)),
             ])  # fmt: skip
         out += [
             "",
             "First search in a fresh process (finder.wsgi loaded first, as gunicorn's preload does; ms, medians):",
         ]
-        out += ["", table(["database", "data", "processes", "app load", "1st search", "same again", "another"], rows)]
+        out += ["", table(["database", "data", "processes", "app load", "1st search", "2nd search", "3rd search"], rows)]
     imports = by_kind(results, "import")
     if imports:
         grouped: dict[tuple[str, str], list[dict]] = {}

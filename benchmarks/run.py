@@ -98,23 +98,10 @@ def run_worker(job: str, options: list[str], *, database_url: str, workdir: Path
 
 
 def first_search(url: str, runs: int, workdir: Path, **extra) -> list[dict]:
-    """The first search in fresh processes: benchmarks/first_search.py's figure if it gives one, else ours.
+    """The first search in fresh processes, each loading the app as a preloaded gunicorn worker does.
 
-    Hook: another part of issue 9 adds benchmarks/first_search.py. It is run as
-    ``python -m benchmarks.first_search --json PATH`` on BENCH_DATABASE_URL; if it writes a JSON object
-    with ``first_ms`` (and optionally ``app_load_ms``), that is reported; otherwise this module's own
-    measurement (worker job ``first-search``, one fresh process per run) is.
+    benchmarks/first_search.py measures the other case, a process with nothing preloaded (runserver, manage.py).
     """
-    hook = ROOT / "benchmarks" / "first_search.py"
-    if hook.exists():
-        out = workdir / "first-search-hook.json"
-        command = [sys.executable, "-m", "benchmarks.first_search", "--json", str(out)]
-        completed = subprocess.run(command, cwd=ROOT, env=worker_env(url))
-        found = json.loads(out.read_text()) if completed.returncode == 0 and out.exists() else None
-        if isinstance(found, dict) and "first_ms" in found:
-            defaults = {"app_load_ms": None, "same_again_ms": None, "another_ms": None}
-            return [{**defaults, **found, "job": "first-search", "source": "benchmarks/first_search.py", **extra}]
-        note("benchmarks/first_search.py gave no {first_ms}; the first search was measured by benchmarks/worker.py")
     return [run_worker("first-search", [], database_url=url, workdir=workdir, **extra) for _ in range(runs)]
 
 
@@ -206,7 +193,8 @@ def run_postgres(argv: list[str], args: argparse.Namespace, export_file: Path | 
     if export_file is not None:
         passthrough += ["--export-file", str(export_file)]
     command = [str(ROOT / "scripts" / "with-postgres"), sys.executable, __file__, *passthrough]
-    completed = subprocess.run(command, cwd=ROOT)
+    # One server, no streaming replica: its WAL replay would take CPU from the measurement on 2 cores.
+    completed = subprocess.run(command, cwd=ROOT, env={**os.environ, "FINDER_PG_REPLICA": "0"})
     if completed.returncode == 3:
         note("postgresql: SKIPPED: scripts/with-postgres could not start a cluster (see above)")
         return []

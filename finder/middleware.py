@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.core.exceptions import BadRequest, MiddlewareNotUsed
+from django.db import DatabaseError
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 
-from finder.routers import REPLICA, replica_reads
+from finder.routers import REPLICA, reading_from_replica, replica_is_resting, replica_reads, rest_replica
 
 
 class TrustedProxyMiddleware:
@@ -80,10 +81,21 @@ class PublicReadsFromReplicaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self.is_public(request):
+        if replica_is_resting() or not self.is_public(request):
             return self.get_response(request)
         with replica_reads():
+            response = self.get_response(request)
+        if getattr(request, "_finder_replica_failed", False):
+            # The replica did not answer (down, or a connection lost): answer from the primary instead of a 500,
+            # and leave the replica alone for a while. /healthz reports it, so someone repairs it.
+            rest_replica()
             return self.get_response(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DatabaseError) and reading_from_replica():
+            request._finder_replica_failed = True
+        return None
 
     def is_public(self, request) -> bool:
         if request.method not in ("GET", "HEAD"):

@@ -9,6 +9,7 @@ the primary: a family may see a listing that old, never a member of staff (docs/
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -27,6 +28,27 @@ class _ReplicaReads:
 
 
 _reads: ContextVar[_ReplicaReads | None] = ContextVar("finder_replica_reads", default=None)
+
+
+# When the replica fails to answer, public reads go to the primary for this long (per process) before it is
+# tried again: families still get their search, from the primary, while the replica is repaired.
+REPLICA_REST_SECONDS = 30
+_replica_resting_until = 0.0
+
+
+def replica_is_resting() -> bool:
+    return time.monotonic() < _replica_resting_until
+
+
+def rest_replica() -> None:
+    global _replica_resting_until
+    _replica_resting_until = time.monotonic() + REPLICA_REST_SECONDS
+
+
+def reading_from_replica() -> bool:
+    """True inside a public request that may still read the replica."""
+    reads = _reads.get()
+    return reads is not None and reads.allowed
 
 
 @contextmanager

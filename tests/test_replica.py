@@ -7,7 +7,9 @@ replay, and shows where each kind of request reads and writes.
 
 from __future__ import annotations
 
+import json
 import runpy
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,7 @@ from tests.live_servers import (
     Browser,
     django_shell,
     facility_links,
+    free_port,
     fresh_database,
     gunicorn,
     primary_url,
@@ -187,3 +190,24 @@ def test_anonymous_searches_read_the_replica_staff_and_writes_use_the_primary():
             wait_for_replay(primary, replica)
             assert during in facility_links(family.get(search).text)
             assert family.get(server.url(during)).status == 200
+
+
+def test_when_the_replica_is_down_families_are_answered_from_the_primary_and_healthz_says_so():
+    primary = primary_url()
+    with fresh_database(primary) as database:
+        facility = django_shell(database, NEW_FACILITY.format(name="Peachtree While The Replica Is Down")).strip()
+        # A replica address where nothing listens: as if the standby had crashed.
+        dead_replica = urllib.parse.urlsplit(database)._replace(netloc=f"finder@127.0.0.1:{free_port()}").geturl()
+        with gunicorn(database, DATABASE_REPLICA_URL=dead_replica) as server:
+            family = Browser()
+            for _ in range(2):  # the first finds the replica down; the second goes straight to the primary
+                page = family.get(server.url("/?location=30303"))
+                assert page.status == 200 and facility in facility_links(page.text)
+            assert family.get(server.url(facility)).status == 200
+            health = family.get(server.url("/healthz"))
+            assert health.status == 200
+            assert json.loads(health.text) == {
+                "database": "ok",
+                "cache": "ok",
+                "replica": "unavailable (public reads use the primary)",
+            }
