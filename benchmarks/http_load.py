@@ -145,10 +145,10 @@ def hammer(port: int, paths: list[tuple[str, int]], *, seconds: float, connectio
 
 
 def measure(database_url: str, kinds: dict[str, list[tuple[str, int]]], *, seconds: float, workers: int,
-            connections: int, logdir: Path) -> dict:  # fmt: skip
+            connections: int, logdir: Path, env: dict | None = None) -> dict:  # fmt: skip
     """Throughput of each kind of page under load, one kind at a time, after a short warm-up."""
     results = {"workers": workers, "connections": connections}
-    with gunicorn(database_url, workers=workers, logdir=logdir) as (port, pid):
+    with gunicorn(database_url, workers=workers, logdir=logdir, env=env) as (port, pid):
         for kind, paths in kinds.items():
             hammer(port, paths, seconds=min(2.0, seconds / 2), connections=connections, server_pid=pid)  # warm-up
             results[kind] = hammer(port, paths, seconds=seconds, connections=connections, server_pid=pid)

@@ -114,11 +114,16 @@ def http_phase(url: str, search: dict, args, workdir: Path, *, floors: bool, **e
     if floors:
         kinds = {"trivial": [("/bench/trivial/", 200)], "base": [("/bench/base/", 200)], **kinds}
     say(f"{extra['vendor']} {extra['dataset']}: HTTP load against gunicorn, {args.http_seconds:.0f} s per kind")
-    result = http_load.measure(
-        url, kinds, seconds=args.http_seconds, workers=args.http_workers, connections=args.http_connections,
-        logdir=workdir / "gunicorn",
+    load = {"seconds": args.http_seconds, "workers": args.http_workers, "connections": args.http_connections}
+    result = http_load.measure(url, kinds, logdir=workdir / "gunicorn", **load)
+    # The same mix again with the response cache on (local memory in each worker, 60 s): after the warm-up
+    # most searches are hits. Each worker fills its own copy; Redis would share one (docs/deploy.md).
+    say(f"{extra['vendor']} {extra['dataset']}: the search mix again with the search cache on")
+    cached = http_load.measure(
+        url, {"search, cached": kinds["search"]}, logdir=workdir / "gunicorn-cached",
+        env={"FINDER_SEARCH_CACHE_SECONDS": "60"}, **load,
     )  # fmt: skip
-    return {"job": "http", "seconds": args.http_seconds, **result, **extra}
+    return {"job": "http", "seconds": args.http_seconds, **result, "search, cached": cached["search, cached"], **extra}
 
 
 def run_database(vendor: str, args: argparse.Namespace, export_file: Path | None, workdir: Path) -> list[dict]:

@@ -13,7 +13,6 @@ from centers import geo  # noqa: E402
 geo.load_gazetteer()
 
 
-
 def _warm_up() -> None:
     """Do the first-request work (URL reversing, compiling templates, the search form's markup) once, here,
     rather than on a family's first search. With gunicorn's preload this runs once, before the workers fork.

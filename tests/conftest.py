@@ -131,6 +131,23 @@ def _postgres_when_required(django_db_setup, django_db_blocker):
         assert connection.vendor == "postgresql", f"expected PostgreSQL, got {connection.vendor}"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _serialized_contents_survive_new_connections(django_db_setup, django_db_blocker):
+    """Keep the database contents serialized at setup (the services, groups and search version the migrations
+    made) where every later connection object finds them.
+
+    Django keeps them on the connection object, and ``serialized_rollback`` restores them from there. Playwright's
+    sync API runs the browser tests' code on greenlets, and Django's connections are context-local, so after a
+    browser test the main thread may get a fresh connection object without them: the next transactional test
+    then silently starts with no services at all. On the connection's class they outlive any one object."""
+    from django.db import connections
+
+    for alias in connections:
+        contents = connections[alias].__dict__.get("_test_serialized_contents")
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
+
+
 @pytest.fixture(autouse=True)
 def search_flags_stay_in_step(request):
     """Every test that writes facilities ends with the centers.E001 system check passing: no write path may
