@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Window
 from django.dispatch import Signal
 
 # Sent with the bound FilterSet and the surface ("public" or "helpline") when a valid search finds nothing.
@@ -10,12 +11,34 @@ from django.dispatch import Signal
 search_found_nothing = Signal()
 
 
+class OneQueryPaginator(Paginator):
+    """Fetches a page and the number of all results in one query (``COUNT(*) OVER ()``), not two.
+
+    A search page always shows both, and building and compiling the search's query twice cost as much as
+    running it. Past the last page the page query finds no rows, so only then is the count asked for apart.
+    """
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if number >= 1 and "count" not in self.__dict__:
+            start = (number - 1) * self.per_page
+            rows = list(self.object_list.annotate(total_found=Window(Count("pk")))[start : start + self.per_page])
+            if rows:
+                self.__dict__["count"] = rows[0].total_found  # Paginator.count is a cached_property
+                number = self.validate_number(number)
+                return self._get_page(rows, number, self)
+        return super().page(number)
+
+
 def search_results(request, filterset, surface: str, per_page: int) -> tuple[dict, int]:
     """The page of results for a search surface, or the reason there is none; and the HTTP status."""
     invalid = filterset.is_bound and not filterset.is_valid()
     context = {"filterset": filterset, "searched": False}
     if not invalid and filterset.has_search:
-        paginator = Paginator(filterset.qs, per_page)
+        paginator = OneQueryPaginator(filterset.qs, per_page)
         try:
             context["page"] = paginator.page(request.GET.get("page") or 1)
         except InvalidPage:

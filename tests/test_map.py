@@ -111,7 +111,7 @@ def test_a_listing_without_coordinates_gets_no_marker(detox_atlanta):
 @pytest.mark.django_db
 def test_the_map_adds_no_query_to_the_search(client, detox_atlanta, django_assert_num_queries):
     # The same count as tests/test_search_view.py pins for a search without the map's data.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(SEARCH, {"location": "30303", "level": "medical-detox", "payment": "medicaid"})
     assert len(map_data(response, "results-map-data")["markers"]) == 1
 

@@ -105,12 +105,13 @@ def test_query_count_does_not_grow_with_results(client, django_assert_num_querie
     for number in range(3):
         make_facility(name=f"Small {number}", codes=["OIT", "MD", "BU"])
     params = {"location": "30303", "level": "intensive-outpatient", "payment": "medicaid"}
-    # Demo banner, insurers (the form), count, page, availability: cards read care and payment from the search bits.
-    with django_assert_num_queries(5):
+    # Demo banner, insurers (the form), the page with its count, availability: cards read care and payment from
+    # the search bits.
+    with django_assert_num_queries(4):
         assert client.get(URL, params).status_code == 200
     for number in range(20):
         make_facility(name=f"More {number}", codes=["OIT", "MD", "BU", "SP", "PI"])
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(URL, params)
     assert len(names(response)) == settings.FINDER_RESULTS_PER_PAGE == 10
 
@@ -326,7 +327,7 @@ def test_the_insurer_list_is_read_from_the_database_on_every_search(client, djan
     assert '<option value="aetna" selected>Aetna</option>' in html
     assert "Cigna" not in client.get(URL, {"location": "30303"}).content.decode()
     Insurer.objects.create(name="Cigna", slug="cigna")
-    with django_assert_num_queries(5):  # the same as any search: one query for the list
+    with django_assert_num_queries(4):  # the same as any search: one query for the list
         html = client.get(URL, {"location": "30303"}).content.decode()
     assert '<option value="aetna">Aetna</option>' in html and '<option value="cigna">Cigna</option>' in html
 
@@ -388,3 +389,19 @@ def test_card_dates_are_the_day_in_the_site_time_zone(client, detox_atlanta, out
 
 def names_of(html):
     return [name.strip() for name in re.findall(r"<h3 [^>]*><a [^>]*>(.*?)</a>", html, re.S)]
+
+
+def test_a_page_and_the_number_of_all_results_come_from_one_query_and_agree_with_a_count(client, db):
+    for number in range(23):
+        make_facility(name=f"Place {number:02}", codes=["OIT"])
+    params = {"location": "30303", "level": "intensive-outpatient"}
+    for page, shown in [(1, 10), (2, 10), (3, 3)]:
+        response = client.get(URL, {**params, "page": page})
+        assert response.status_code == 200 and len(names(response)) == shown
+        assert response.context["page"].paginator.count == 23
+        assert "23 facilities" in response.content.decode()
+    # Past the last page the page query finds nothing; the count is then asked for on its own, for the message.
+    response = client.get(URL, {**params, "page": 4})
+    assert response.status_code == 400 and "There is no page 4 of these results; they have 3 pages." in (
+        response.content.decode()
+    )
