@@ -11,6 +11,9 @@ from django.dispatch import Signal
 search_found_nothing = Signal()
 
 
+MAX_PAGE = 1_000_000
+
+
 class OneQueryPaginator(Paginator):
     """Fetches a page and the number of all results in one query (``COUNT(*) OVER ()``), not two.
 
@@ -23,7 +26,9 @@ class OneQueryPaginator(Paginator):
             number = int(number)
         except (TypeError, ValueError):
             raise PageNotAnInteger("That page number is not an integer") from None
-        if number >= 1 and "count" not in self.__dict__:
+        # A page number far past any search's last page (a hand-typed 10**20) goes the careful way: count first,
+        # then EmptyPage, never an OFFSET the database cannot take.
+        if 1 <= number <= MAX_PAGE and "count" not in self.__dict__:
             start = (number - 1) * self.per_page
             rows = list(self.object_list.annotate(total_found=Window(Count("pk")))[start : start + self.per_page])
             if rows:
