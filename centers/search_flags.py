@@ -7,8 +7,8 @@ from the facility's services and kept in step by ``centers.signals`` (any change
 and by the bulk writers (importer, demo data). ``manage.py refresh_search_flags`` recomputes it and
 the ``centers.E001`` system check (``manage.py check --database default``) fails when it drifts.
 
-Cards read the same definition as filters: ``offered(kind, codes)`` is the choices whose bits
-``flags_for(codes)`` sets.
+Cards read the same bits as filters: ``choices_in(kind, facility.search_flags)`` is what a card shows
+for a filter (``Facility.levels_of_care``, ``payments`` ...).
 """
 
 from __future__ import annotations
@@ -101,9 +101,8 @@ def flags_for(codes: Iterable[str]) -> int:
     return flags
 
 
-def offered(kind: str, codes: Iterable[str]) -> list[str]:
-    """The choices of one filter that these codes offer, in display order: what a card shows for the filter."""
-    flags = flags_for(codes)
+def choices_in(kind: str, flags: int) -> list[str]:
+    """The choices of one filter whose bits are set in ``flags``, in display order: what a card shows for it."""
     return [choice for choice in CHOICES[kind] if flags & BITS[kind, str(choice)]]
 
 

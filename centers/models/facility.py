@@ -198,7 +198,7 @@ class FacilityQuerySet(models.QuerySet):
 
     def for_helpline_cards(self):
         """What a helpline result card or shortlist row shows (named insurers too), in a constant number of queries."""
-        return self.prefetch_related("services", "insurers", "availability")
+        return self.prefetch_related("insurers", "availability")
 
     @staticmethod
     def _unverified_rank():
@@ -405,38 +405,39 @@ class Facility(models.Model):
     def make_slug(self) -> str:
         return slugify(f"{self.name} {self.city} {self.state}")[:200]
 
-    # Reading services. Each reads self.services.all(): prefetch it when listing facilities.
+    # Reading services: service_codes() reads self.services.all(); prefetch it when listing facilities.
 
-    # What a card shows for each search filter goes through search_flags.offered(), the definition the
-    # filters' bits come from, so a card never claims what the filter would not find (or the reverse).
+    # What a card shows for each search filter is read from the stored search bits, the ones the filters
+    # test, so a card never claims what the filter would not find (or the reverse), and a page of cards
+    # needs no services query (the centers.E001 check keeps the bits in step with the services).
 
     def service_codes(self) -> set[str]:
         return {service.code for service in self.services.all()}
 
     @property
     def levels_of_care(self) -> list[LevelOfCare]:
-        return search_flags.offered("level", self.service_codes())
+        return search_flags.choices_in("level", self.search_flags)
 
     @property
     def medications(self) -> list[Medication]:
-        return search_flags.offered("medication", self.service_codes())
+        return search_flags.choices_in("medication", self.search_flags)
 
     @property
     def payments(self) -> list[Payment]:
-        return search_flags.offered("payment", self.service_codes())
+        return search_flags.choices_in("payment", self.search_flags)
 
     @property
     def populations(self) -> list[Population]:
-        return search_flags.offered("population", self.service_codes())
+        return search_flags.choices_in("population", self.search_flags)
 
     @property
     def languages(self) -> list[Language]:
         """Spanish, ASL, and "another language" for any other language code (SAMHSA's F and N codes)."""
-        return search_flags.offered("language", self.service_codes())
+        return search_flags.choices_in("language", self.search_flags)
 
     @property
     def takes_patients_on_medication(self) -> bool:
-        return bool(search_flags.offered("on-medication", self.service_codes()))
+        return bool(search_flags.choices_in("on-medication", self.search_flags))
 
     def refresh_search_flags(self) -> None:
         """Store the search bits of this facility's services, here and in the database (two queries)."""

@@ -10,7 +10,6 @@ from django.utils.http import urlencode
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 
-from centers import search_flags
 from centers.taxonomy import ServiceCategory
 
 register = template.Library()
@@ -44,24 +43,6 @@ def age(moment) -> str:
     if (now - moment).total_seconds() < 60:
         return "just now"
     return f"{timesince(moment, now).split(',')[0]} ago"
-
-
-# (choice, its bit) per search filter, in display order.
-CHOICE_BITS = {
-    kind: [(choice, search_flags.BITS[kind, str(choice)]) for choice in choices]
-    for kind, choices in search_flags.CHOICES.items()
-}
-
-
-@register.filter
-def offers(facility, kind: str) -> list:
-    """The choices of one search filter ("level", "payment", "on-medication", ...) a facility offers.
-
-    Read from its stored search bits, the ones the filters test: a card never claims what the filter
-    would not find, and a page of cards needs no services query (centers.E001 checks the bits).
-    """
-    flags = facility.search_flags
-    return [choice for choice, bit in CHOICE_BITS[kind] if flags & bit]
 
 
 @register.filter
