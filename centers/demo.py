@@ -124,6 +124,7 @@ def build_facilities(count: int, seed: int = 2015) -> list[tuple[Facility, set[s
             operator=next(op for code, op in OPERATOR_CODES.items() if code in codes),
             source=Source.DEMO,
             source_id=f"demo-{seed}-{number}",
+            uuid=Facility.stable_uuid(Source.DEMO, f"demo-{seed}-{number}"),
             last_verified_at=now - timedelta(days=verified_days) if verified_days < 200 else None,
         )
         facility.slug = facility.make_slug()

@@ -441,7 +441,12 @@ def compare(
         imported = row.imported
         if key not in existing:
             facility = Facility(
-                source=Source.SAMHSA, source_id=key, imported_values=imported, imported_at=now, **row.values
+                source=Source.SAMHSA,
+                source_id=key,
+                uuid=Facility.stable_uuid(Source.SAMHSA, key),
+                imported_values=imported,
+                imported_at=now,
+                **row.values,
             )
             facility.slug = facility.make_slug()
             facility.search_flags = search_flags.flags_for(row.codes)

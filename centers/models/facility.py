@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -205,11 +206,12 @@ class FacilityQuerySet(models.QuerySet):
         return Case(When(last_verified_at__gte=stale_before(), then=Value(0)), default=Value(1))
 
 
-# "Accepts clients already taking opioid medication": someone on methadone or buprenorphine can keep taking it.
 def stale_before():
     """Listings last verified before this moment are marked as not recently verified."""
     return timezone.now() - timedelta(days=settings.FINDER_VERIFICATION_STALE_DAYS)
 
+
+FACILITY_UUID_NAMESPACE = uuid.UUID("6f0f3c1e-5d7a-4b8e-9a51-2c0b1f7de3a4")  # of Facility.stable_uuid(), fixed forever
 
 # Moving any of these moves the facility; street2 is a suite or unit line, so it does not.
 ADDRESS_FIELDS = ("street1", "city", "state", "zip_code")
@@ -256,6 +258,8 @@ class Facility(models.Model):
     )
     insurers = models.ManyToManyField(Insurer, blank=True, related_name="facilities")
 
+    # Published in the open data (HSDS) API and export; it never changes, even across re-imports.
+    uuid = models.UUIDField("open data id", default=uuid.uuid4, unique=True, editable=False)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.FINDER)
     source_id = models.CharField(
         max_length=64, blank=True, help_text="Key in the source directory; re-imports update this facility."
@@ -402,10 +406,13 @@ class Facility(models.Model):
         stored._change_reason = "As imported" if stored.source == Source.SAMHSA else "As generated (demo data)"
         FACILITY_HISTORY.create_historical_record(stored, "+" if latest is None else "~")
 
+    @staticmethod
+    def stable_uuid(source: str, source_id: str) -> uuid.UUID:
+        """The open data id of an imported or generated facility: the same in every database that imports it."""
+        return uuid.uuid5(FACILITY_UUID_NAMESPACE, f"{source}:{source_id}")
+
     def make_slug(self) -> str:
         return slugify(f"{self.name} {self.city} {self.state}")[:200]
-
-    # Reading services: service_codes() reads self.services.all(); prefetch it when listing facilities.
 
     # What a card shows for each search filter is read from the stored search bits, the ones the filters
     # test, so a card never claims what the filter would not find (or the reverse), and a page of cards
