@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "centers",
+    "opendata",
     "portal",
     "helpline",
 ]
