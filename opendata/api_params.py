@@ -54,7 +54,7 @@ class Query:
 
 
 def read_query(params, names: tuple[str, ...]) -> Query:
-    """The parameters in ``names`` read from ``params`` (request.query_params); a ValidationError lists every bad one."""
+    """The parameters ``names`` read from ``params`` (request.query_params); a ValidationError lists every bad one."""
     query = Query()
     for name in names:
         raw = params.get(name)
@@ -116,9 +116,7 @@ def _uuid(raw: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(raw)
     except ValueError:
-        raise ValueError(
-            "This is not an HSDS id; ids are UUIDs, like 3f7b145d-84af-42d7-8fae-eaca714b02b2."
-        ) from None
+        raise ValueError("This is not an HSDS id; ids are UUIDs, like 3f7b145d-84af-42d7-8fae-eaca714b02b2.") from None
 
 
 def _datetime(raw: str) -> datetime:

@@ -171,9 +171,7 @@ class Tables:
         services = self.where("service", "organization_id", organization_id)
         return {
             **clean(row),
-            "services": [
-                self.service_full(service) if full_service else clean(service) for service in services
-            ],
+            "services": [self.service_full(service) if full_service else clean(service) for service in services],
             "locations": [
                 self.location(location["id"]) for location in self.where("location", "organization_id", organization_id)
             ],

@@ -82,7 +82,8 @@ def _levels(selection: Selection, pk: int, levels: list[str]) -> list[str]:
 def _search(selection: Selection, words: str) -> None:
     """A facility whose name matches, with all its services; or the services whose name matches."""
     named = Q(name__icontains=words) | Q(name2__icontains=words)
-    matching_levels = {level for level, name in term_filters.SERVICE_NAMES.items() if words.casefold() in name.casefold()}
+    names = term_filters.SERVICE_NAMES.items()
+    matching_levels = {level for level, name in names if words.casefold() in name.casefold()}
     if not matching_levels:
         selection.q &= named
         return

@@ -15,6 +15,7 @@ import threading
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from django.db import router
@@ -28,11 +29,20 @@ from opendata import ids
 
 GENERAL = ids.GENERAL_SERVICE
 LEVEL_BITS = [(level.value, search_flags.BITS["level", level.value]) for level in LevelOfCare]
+LEVEL_MASK = sum(bit for _, bit in LEVEL_BITS)
 
 
 def service_levels(flags: int) -> list[str]:
-    """The service keys of a facility with these search bits, in published order: its levels, else "general"."""
-    return [level for level, bit in LEVEL_BITS if flags & bit] or [GENERAL]
+    """The service keys of a facility with these search bits, in published order: its levels, else "general".
+
+    The same list for the same levels (at most 512 of them): callers must not change it.
+    """
+    return _levels(flags & LEVEL_MASK)
+
+
+@cache
+def _levels(level_flags: int) -> list[str]:
+    return [level for level, bit in LEVEL_BITS if level_flags & bit] or [GENERAL]
 
 
 @dataclass(frozen=True)
@@ -74,22 +84,40 @@ class ServiceIndex:
         return parts
 
     def all(self) -> list[PagePart]:
-        return [PagePart(pk, levels) for pk, levels in zip(self.pks, self.levels)]
+        return [PagePart(pk, levels) for pk, levels in zip(self.pks, self.levels, strict=True)]
 
 
 class IdMap:
-    """Published ids of services, their service_at_locations and organizations, to the facility (and level)."""
+    """Published ids of organizations, services and service_at_locations, to the facility (and level).
 
-    def __init__(self, rows: Iterable[tuple[int, object, int]]):
-        self.services: dict[str, tuple[int, str]] = {}
-        self.links: dict[str, tuple[int, str]] = {}
-        self.organizations: dict[str, int] = {}
+    uuid5 digests cost about 10 microseconds each here, 60,000 of them for the national file: a new map reuses
+    the ids of every facility whose open data id and levels are unchanged since the ``previous`` map.
+    """
+
+    def __init__(self, rows: Iterable[tuple[int, object, int]], previous: IdMap | None = None):
+        held = previous.facilities if previous is not None else {}
+        self.facilities: dict[int, tuple[str, list[str], str, list[tuple[str, str]]]] = {}
         for pk, location_id, flags in rows:
-            self.organizations[ids.organization(location_id)] = pk
-            for level in service_levels(flags):
-                service_id = ids.service(location_id, level)
+            location_id, levels = str(location_id), service_levels(flags)
+            entry = held.get(pk)
+            if entry is None or entry[0] != location_id or entry[1] != levels:
+                services = [ids.service(location_id, level) for level in levels]
+                entry = (location_id, levels, ids.organization(location_id), services)
+            self.facilities[pk] = entry
+        self.organizations: dict[str, int] = {}
+        self.services: dict[str, tuple[int, str]] = {}
+        for pk, (_, levels, organization_id, services) in self.facilities.items():
+            self.organizations[organization_id] = pk
+            for level, service_id in zip(levels, services, strict=True):
                 self.services[service_id] = (pk, level)
-                self.links[ids.service_at_location(service_id)] = (pk, level)
+        self._links: dict[str, tuple[int, str]] | None = None
+
+    @property
+    def links(self) -> dict[str, tuple[int, str]]:
+        """service_at_location ids, made on first use: each is a digest of its service's id."""
+        if self._links is None:
+            self._links = {ids.service_at_location(service_id): key for service_id, key in self.services.items()}
+        return self._links
 
 
 def with_search_flags(bits: int):
@@ -106,34 +134,34 @@ class PerVersion:
     """One value per database and search version, made on first use (off when FINDER_HSDS_CACHE_PER_VERSION is off)."""
 
     def __init__(self, make):
-        self.make = make
+        self.make = make  # make(using, the value for an earlier version or None)
         self.lock = threading.Lock()
         self.values: dict[str, tuple[int, object]] = {}
 
     def get(self, using: str | None = None):
         using = using or router.db_for_read(Facility)
         if not getattr(settings, "FINDER_HSDS_CACHE_PER_VERSION", True):
-            return self.make(using)
+            return self.make(using, None)
         # The version is read from the database the facilities are read from, as the search cache does.
         token = SearchVersion.objects.current(using=using)
         held = self.values.get(using)
         if token is not None and held is not None and held[0] == token:
             return held[1]
-        value = self.make(using)
+        value = self.make(using, held[1] if held is not None else None)
         if token is not None:
             with self.lock:
                 self.values[using] = (token, value)
         return value
 
 
-def _every_service(using: str) -> ServiceIndex:
+def _every_service(using: str, previous) -> ServiceIndex:
     rows = published(using).order_by("pk").values_list("pk", "search_flags").iterator(chunk_size=5000)
     return ServiceIndex((pk, service_levels(flags)) for pk, flags in rows)
 
 
-def _id_map(using: str) -> IdMap:
+def _id_map(using: str, previous: IdMap | None) -> IdMap:
     rows = published(using).values_list("pk", "uuid", "search_flags").iterator(chunk_size=5000)
-    return IdMap(rows)
+    return IdMap(rows, previous)
 
 
 EVERY_SERVICE = PerVersion(_every_service)

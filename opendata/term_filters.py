@@ -27,7 +27,7 @@ SERVICE_NAMES = {**{choice.value: choice.label for choice in taxonomy.CHOICES if
 SERVICE_NAMES[GENERAL] = GENERAL_SERVICE_NAME
 
 
-def _all_terms(using: str) -> dict[str, list[dict]]:
+def _all_terms(using: str, previous) -> dict[str, list[dict]]:
     tables = tables_for(Facility.objects.none(), all_terms=True)
     return {"taxonomy": tables.get("taxonomy", []), "taxonomy_term": tables.get("taxonomy_term", [])}
 

@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 from opendata import ids, selection, taxonomy_lists
 from opendata.api_params import Query, read_flag, read_query
 from opendata.nesting import Tables
-from opendata.records import tables_for
+from opendata.records import FACILITY_FIELDS, tables_for
 from opendata.service_index import PagePart, ServiceIndex, id_map, published
 
 HSDS_VERSION = "3.1"
@@ -92,7 +92,8 @@ def envelope(total: int, query: Query, contents: list) -> dict:
 
 def tables_of(pks) -> tuple[Tables, dict[int, str]]:
     """The HSDS rows of these facilities, and each one's location id."""
-    facilities = list(published().filter(pk__in=list(pks)))
+    pks = list(pks)
+    facilities = list(published().filter(pk__in=pks).only(*FACILITY_FIELDS)) if pks else []
     return Tables(tables_for(facilities)), {facility.pk: str(facility.uuid) for facility in facilities}
 
 
@@ -146,26 +147,26 @@ class ServiceAtLocationList(ServiceList):
         return tables.service_at_location_full(link) if query.full else tables.service_at_location_basic(link)
 
 
+def found(table: str, id: str, ids_to_pks) -> tuple[dict, Tables]:
+    """The row with this id and the rows of its facility; a 404 for a malformed or unknown id."""
+    canonical = selection.parse_uuid(id)
+    key = ids_to_pks().get(canonical) if canonical is not None else None
+    tables, _ = tables_of([key[0] if isinstance(key, tuple) else key] if key is not None else [])
+    row = tables.one(table, canonical)
+    if row is None:  # unknown, or unlisted a moment ago
+        raise NotFound(f"No published {table} has this id.")
+    return row, tables
+
+
 class ServiceDetail(HsdsView):
     def get(self, request, id):
-        key = id_map().services.get(selection.parse_uuid(id) or "")
-        if key is None:
-            raise NotFound("No published service has this id.")
-        tables, locations = tables_of([key[0]])
-        row = tables.one("service", ids.service(locations[key[0]], key[1])) if locations else None
-        if row is None:
-            raise NotFound("No published service has this id.")
+        row, tables = found("service", id, lambda: id_map().services)
         return Response(tables.service_full(row))
 
 
 class ServiceAtLocationDetail(HsdsView):
     def get(self, request, id):
-        link_id = selection.parse_uuid(id) or ""
-        key = id_map().links.get(link_id)
-        tables, _ = tables_of([key[0]] if key else [])
-        row = tables.one("service_at_location", link_id)
-        if row is None:
-            raise NotFound("No published service_at_location has this id.")
+        row, tables = found("service_at_location", id, lambda: id_map().links)
         return Response(tables.service_at_location_full(row))
 
 
@@ -200,12 +201,7 @@ class OrganizationList(HsdsView):
 class OrganizationDetail(HsdsView):
     def get(self, request, id):
         full_service = read_flag(request.query_params, "full_service")
-        organization_id = selection.parse_uuid(id) or ""
-        pk = id_map().organizations.get(organization_id)
-        tables, _ = tables_of([pk] if pk else [])
-        row = tables.one("organization", organization_id)
-        if row is None:
-            raise NotFound("No published organization has this id.")
+        row, tables = found("organization", id, lambda: id_map().organizations)
         return Response(tables.organization_full(row, full_service=full_service))
 
 

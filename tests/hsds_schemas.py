@@ -37,7 +37,8 @@ class Schemas:
         from jsonschema import Draft202012Validator
 
         schema = {"$ref": name}
-        validator = Draft202012Validator(schema, registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+        checker = Draft202012Validator.FORMAT_CHECKER
+        validator = Draft202012Validator(schema, registry=_registry(), format_checker=checker)
         return [
             f"{'/'.join(str(part) for part in error.absolute_path)}: {error.message}"
             for error in validator.iter_errors(instance)
@@ -67,8 +68,8 @@ ENVELOPE = {
 }
 
 
-@pytest.fixture
-def hsds_schemas() -> Schemas:
+def require_schemas() -> Schemas:
+    """The validators; the calling test is skipped when ../shared/hsds is not here."""
     if not SCHEMA_DIR.is_dir():
         pytest.skip(f"{SCHEMA_DIR} is not present (it lives beside the project, not in a user's clone)")
     return Schemas()

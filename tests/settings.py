@@ -27,3 +27,6 @@ FINDER_SEARCH_CACHE_SECONDS = 0
 # prove nothing about a replica. tests/test_replica.py starts gunicorn against a real streaming replica instead.
 DATABASES.pop("replica", None)  # noqa: F405
 DATABASE_ROUTERS = []
+# Off for the same reason as the search cache: the HSDS API's per-version index would outlive a rolled-back test.
+# tests/test_hsds_api.py turns it on where commits happen.
+FINDER_HSDS_CACHE_PER_VERSION = False
