@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from centers import search_flags
-from centers.models import Facility
 from centers.vocabulary import LevelOfCare
 from opendata import ids
 from opendata.service_index import GENERAL, IdMap, ServiceIndex, service_levels
@@ -63,7 +62,9 @@ def cached(settings):
     settings.FINDER_HSDS_CACHE_PER_VERSION = True
 
 
-@pytest.mark.django_db(transaction=True)
+# transaction=True: the version is bumped only when a write commits; serialized_rollback=True: the flush
+# afterwards must give the next tests back the services and search version the migrations made.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_cached_index_and_ids_follow_every_committed_write(client, cached):
     first = make_facility(name="First Place", codes=["OP"])
 
@@ -90,4 +91,3 @@ def test_the_cached_index_and_ids_follow_every_committed_write(client, cached):
     second.save()
     assert client.get(f"/api/hsds/services/{detox_id}").status_code == 404
     assert services()["total_items"] == 2
-    Facility.objects.all().delete()
