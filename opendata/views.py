@@ -12,7 +12,6 @@ import json
 from collections.abc import Iterator
 
 from django.http import StreamingHttpResponse
-from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
@@ -57,8 +56,9 @@ class FirstRenderer(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-@extend_schema(exclude=True)
 class HsdsView(APIView):
+    # Not in Finder's own OpenAPI schema (/api/schema/): HSDS publishes its own description of these paths.
+    schema = None
     authentication_classes: list = []  # public and read-only: no session, so no CSRF and no per-user state
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]

@@ -448,3 +448,16 @@ def test_demo_data_validates_page_by_page(client, hsds_schemas):
     links = get(client, "/service_at_locations", per_page=100, full="true")
     for link in links["contents"]:
         hsds_schemas.check("compiled/service_at_location.json", link)
+
+
+def test_hsds_paths_are_left_out_of_finders_own_openapi_schema(settings):
+    from drf_spectacular.generators import SchemaGenerator
+    from rest_framework.settings import api_settings
+
+    settings.REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+    api_settings.reload()
+    try:
+        paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    finally:
+        api_settings.reload()
+    assert not [path for path in paths if path.startswith("/api/hsds")]
