@@ -27,11 +27,10 @@ from opendata.writing import ImportResult, Planned, write_planned
 WAIT_DAYS_RE = re.compile(r"(\d+)\s*day", re.IGNORECASE)
 STATUS_BY_LABEL = {status.label: status for status in AvailabilityStatus}
 LANGUAGE_CODES = {"es": "SP", "spa": "SP", "spanish": "SP", "ase": "AH", "asl": "AH", "american sign language": "AH"}
-PAYMENT_BY_LABEL = {
-    label.lower(): code
-    for code, (category, label) in KNOWN_SERVICES.items()
-    if category in (ServiceCategory.PAYMENT, ServiceCategory.PAYMENT_ASSISTANCE)
-}
+PAYMENT_BY_LABEL: dict[str, list[str]] = {}  # label -> the payment codes with it (ITU and IHS share one)
+for _code, (_category, _label) in KNOWN_SERVICES.items():
+    if _category in (ServiceCategory.PAYMENT, ServiceCategory.PAYMENT_ASSISTANCE):
+        PAYMENT_BY_LABEL.setdefault(_label.lower(), []).append(_code)
 LEVEL_BY_LABEL = {level.label.lower(): level for level in LevelOfCare}
 OPERATOR_BY_LABEL = {operator.label: operator for operator in Operator}
 SERVICE_STATUS = {"active": Status.ACTIVE, "temporarily closed": Status.TEMPORARILY_CLOSED}
@@ -281,7 +280,7 @@ class _Mapper:
                 from_codes = search_flags.choices_in("level", search_flags.flags_for(service_codes))
                 named = LEVEL_BY_LABEL.get((service.get("name") or "").strip().lower())
                 levels_of[link_id] = list(dict.fromkeys(service_levels + from_codes + ([named] if named else [])))
-                for value in service_levels:
+                for value in levels_of[link_id]:
                     if not codes.intersection(LevelOfCare(value).codes):
                         codes.add(LevelOfCare(value).codes[0])
         for choice in choices:
@@ -295,8 +294,9 @@ class _Mapper:
                 codes.add(code)
         for service in service_rows:
             for row in self.cost_options.get(service["id"], []):
-                code = PAYMENT_BY_LABEL.get((row.get("option") or "").lower())
-                codes.update([code] if code else [])
+                named = PAYMENT_BY_LABEL.get((row.get("option") or "").lower(), [])
+                if named and not codes.intersection(named):
+                    codes.add(named[0])
         # A kept term named by a service is published again on that service's first level, else on the location.
         resolved = {(term_id, (levels_of.get(service_id) or [""])[0]) for term_id, service_id in term_links}
         return codes, levels_of, resolved

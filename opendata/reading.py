@@ -19,6 +19,8 @@ from pathlib import Path
 from opendata import taxonomy
 from opendata.tables import Table, tables
 
+# Required by HSDS, but a publisher leaving them out loses nothing Finder needs.
+LENIENT = {("service_capacity", "unit_id"): "read as beds or openings"}
 MAX_ERRORS = 100  # a package broken everywhere says so after this many
 
 
@@ -157,7 +159,9 @@ def _header_ok(table: Table, header: list[str], package: Package) -> bool:
 def _value(table: Table, column: str, text: str, line: int, package: Package):
     """The typed value of one cell (None if empty), or None after reporting why it is not valid."""
     if text == "":
-        if column in table.required:
+        if (table.name, column) in LENIENT:
+            package.warn(table.name, line, f"{column} is empty: {LENIENT[table.name, column]}")
+        elif column in table.required:
             package.error(table.name, line, f"{column} is required")
         return None
     kind, fmt = table.types[column]
