@@ -295,21 +295,33 @@ def _with(files: dict, file_name: str, index: int, **changes) -> dict:
 
 
 HOSTILE = {
-    "bad uuid": (lambda f: _with(f, "services.csv", 1, id="not-a-uuid"), "services.csv line 3: id 'not-a-uuid' is not a UUID"),
+    "bad uuid": (
+        lambda f: _with(f, "services.csv", 1, id="not-a-uuid"),
+        "services.csv line 3: id 'not-a-uuid' is not a UUID",
+    ),
     "duplicate id": (lambda f: _with(f, "services.csv", 2, id=IOP), f"services.csv line 4: id {IOP} is also on line 2"),
-    "lat 999": (lambda f: _with(f, "locations.csv", 0, latitude="999"), "locations.csv line 2: latitude 999 is not between"),
+    "lat 999": (
+        lambda f: _with(f, "locations.csv", 0, latitude="999"),
+        "locations.csv line 2: latitude 999 is not between",
+    ),
     "dangling key": (
         lambda f: _with(f, "service_at_location.csv", 3, service_id=uid(999)),
         f"service_at_location.csv line 5: service_id {uid(999)} is not the id of a row in services.csv",
     ),
-    "bad enum": (lambda f: _with(f, "services.csv", 0, status="open"), "services.csv line 2: status 'open' is not one of"),
+    "bad enum": (
+        lambda f: _with(f, "services.csv", 0, status="open"),
+        "services.csv line 2: status 'open' is not one of",
+    ),
     "bad date": (lambda f: _with(f, "services.csv", 0, assured_date="last week"), "services.csv line 2: assured_date"),
     "unknown state": (
         lambda f: _with(f, "addresses.csv", 0, state_province="Ontario"),
         "addresses.csv line 2: state_province 'Ontario' is not a US state",
     ),
-    "name too long": (lambda f: _with(f, "locations.csv", 2, name="x" * 300), "locations.csv line 4: name is longer than 200"),
-}  # fmt: skip
+    "name too long": (
+        lambda f: _with(f, "locations.csv", 2, name="x" * 300),
+        "locations.csv line 4: name is longer than 200",
+    ),
+}
 
 
 @pytest.mark.django_db
@@ -338,7 +350,7 @@ FILE_SPOILERS = {
     ),
     "not UTF-8": (
         "organizations.csv",
-        lambda raw: raw.replace("Community".encode(), "Communit\xe9".encode("latin-1")),
+        lambda raw: raw.replace(b"Community", "Communit\xe9".encode("latin-1")),
         "organizations.csv line 2: not UTF-8 (byte 0xe9)",
     ),
     "broken quoting": (
