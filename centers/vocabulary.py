@@ -260,6 +260,7 @@ class Source(models.TextChoices):
     SAMHSA = "samhsa", "SAMHSA directory import"
     DEMO = "demo", "Demo data (fictional)"
     FINDER = "finder", "Added in Finder"
+    HSDS = "hsds", "Imported from an HSDS package"
 
 
 class VerifiedBy(models.TextChoices):

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 
 from centers import search_flags
 from centers.models import Availability, AvailabilityStatus, Facility, Service
-from centers.taxonomy import KNOWN_SERVICES, ServiceCategory
+from centers.taxonomy import ServiceCategory
 from centers.vocabulary import LevelOfCare, Operator, Source, Status
 from opendata import ids, taxonomy
 from opendata.models import Taxonomy, TaxonomyTerm, TermLink
@@ -36,6 +36,8 @@ PHONE_KINDS = [
 ]
 SAMHSA_KEY_TYPE = "FindTreatment.gov row key (Finder)"
 HOURS_NOTE, INTAKE_HOURS_NOTE = "Opening hours", "Intake hours: when a new patient can call or walk in"
+# HSDS requires a street line; some SAMHSA listings (rural and tribal programs) have none.
+NO_STREET = "(no street address)"
 UNIT_NAME = "Beds or openings"
 UNIT_ID = ids.unit(UNIT_NAME)
 UNIT_ROW = {"id": UNIT_ID, "name": UNIT_NAME, "scheme": None, "identifier": "finder-openings", "uri": None}
@@ -45,11 +47,18 @@ LANGUAGE_NAMES = {"SP": ("Spanish", "es"), "AH": ("American Sign Language", "ase
 # Payment codes that name who pays (published as funding too); every payment code is a cost option of each service.
 FUNDING_CODES = ("MD", "MC", "SI", "MI", "ITU", "IHS", "ATR")
 PAYMENT_CATEGORIES = {ServiceCategory.PAYMENT, ServiceCategory.PAYMENT_ASSISTANCE}
+ELIGIBILITY_CATEGORIES = {ServiceCategory.AGE, ServiceCategory.GENDER, ServiceCategory.SPECIAL_PROGRAMS}
 EXTENSION_RE = re.compile(r"^(.*?)\s+ext\.\s*(\d+)$")
 # Above this many facilities, their links are read whole and filtered here rather than sent as an IN list
 # (PostgreSQL takes at most 65,535 parameters).
 IN_LIST_LIMIT = 5_000
 
+# The search choices published on a location (levels are published on their service): (search bit, term id).
+LOCATION_CHOICE_TERMS = [
+    (search_flags.BITS[choice.kind, choice.value], choice.term_id)
+    for choice in taxonomy.CHOICES
+    if choice.kind != "level"
+]
 FACILITY_FIELDS = (
     "id", "uuid", "name", "name2", "street1", "street2", "city", "state", "zip_code", "county", "latitude",
     "longitude", "phone", "intake_phone", "hotline", "website", "description", "facility_type", "operator",
@@ -125,8 +134,9 @@ class _Builder:
         self._organization(facility, organization_id, codes)
         self._location(facility, location_id, organization_id, codes)
         levels = facility.levels_of_care or [ids.GENERAL_SERVICE]
+        common = self._service_texts(codes)
         for level in levels:
-            self._service(facility, location_id, organization_id, level, codes)
+            self._service(facility, location_id, organization_id, level, codes, common)
         kept = self.kept_links.get(facility.pk, ())
         for term_id, level in kept:
             term_id = str(term_id)
@@ -178,7 +188,7 @@ class _Builder:
             "id": ids.address(location_id),
             "location_id": location_id,
             "attention": None,
-            "address_1": facility.street1,
+            "address_1": facility.street1 or NO_STREET,
             "address_2": _blank(facility.street2),
             "city": facility.city,
             "region": _blank(facility.county),
@@ -211,11 +221,20 @@ class _Builder:
                     "phone_id": None, "name": name, "code": language_code, "note": f"SAMHSA service code {code}",
                 })  # fmt: skip
             self._attribute(location_id, "location", ids.samhsa_term(code))
-        for choice in taxonomy.CHOICES:
-            if choice.kind != "level" and facility.search_flags & search_flags.BITS[choice.kind, choice.value]:
-                self._attribute(location_id, "location", choice.term_id)
+        for bit, term_id in LOCATION_CHOICE_TERMS:
+            if facility.search_flags & bit:
+                self._attribute(location_id, "location", term_id)
 
-    def _service(self, facility: Facility, location_id: str, organization_id: str, level: str, codes: list[str]):
+    def _service_texts(self, codes: list[str]) -> dict:
+        """The service fields said in words from the facility's codes: the same for each of its services."""
+        return {
+            "fees_description": self._labels(codes, PAYMENT_CATEGORIES),
+            "accreditations": self._labels(codes, {ServiceCategory.ACCREDITATION}),
+            "eligibility_description": self._labels(codes, ELIGIBILITY_CATEGORIES),
+            "licenses": self._labels(codes, {ServiceCategory.LICENSE}),
+        }
+
+    def _service(self, facility, location_id: str, organization_id: str, level: str, codes: list[str], common: dict):
         service_id = ids.service(location_id, level)
         availability = self.availability.get((facility.pk, level))
         general = level == ids.GENERAL_SERVICE
@@ -231,17 +250,16 @@ class _Builder:
             "status": SERVICE_STATUS[facility.status],
             "interpretation_services": None,
             "application_process": None,
-            "fees_description": self._labels(codes, PAYMENT_CATEGORIES),
+            "fees_description": common["fees_description"],
             "wait_time": _wait_time(availability),
             "fees": None,
-            "accreditations": self._labels(codes, {ServiceCategory.ACCREDITATION}),
-            "eligibility_description": self._labels(codes, {ServiceCategory.AGE, ServiceCategory.GENDER,
-                                                            ServiceCategory.SPECIAL_PROGRAMS}),
+            "accreditations": common["accreditations"],
+            "eligibility_description": common["eligibility_description"],
             "minimum_age": None,
             "maximum_age": None,
             "assured_date": facility.last_verified_at.date().isoformat() if facility.last_verified_at else None,
             "assurer_email": None,
-            "licenses": self._labels(codes, {ServiceCategory.LICENSE}),
+            "licenses": common["licenses"],
             "alert": "Temporarily closed" if facility.status == Status.TEMPORARILY_CLOSED else None,
             "last_modified": format_datetime(facility.updated_at),
         })  # fmt: skip
@@ -274,10 +292,10 @@ class _Builder:
         })  # fmt: skip
 
     def _category(self, code: str) -> str:
-        return self.services.get(code, KNOWN_SERVICES.get(code, (ServiceCategory.OTHER, "")))[0]
+        return self.services[code][0]
 
     def _label(self, code: str) -> str:
-        return self.services.get(code, KNOWN_SERVICES.get(code, ("", f"Service code {code}")))[1]
+        return self.services[code][1]
 
     def _labels(self, codes: list[str], categories: set[str]) -> str | None:
         labels = sorted({self._label(code) for code in codes if self._category(code) in categories})

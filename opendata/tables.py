@@ -23,6 +23,7 @@ class Table:
     fields: tuple[str, ...]  # columns, in order
     required: frozenset[str]
     types: dict  # field -> (type, format or "")
+    enums: dict  # field -> its allowed values, for fields that have a list
     resource: dict  # the descriptor's resource, as written into an exported datapackage.json
 
     @property
@@ -48,6 +49,11 @@ def tables() -> dict[str, Table]:
             fields=tuple(field["name"] for field in fields),
             required=frozenset(field["name"] for field in fields if field.get("constraints", {}).get("required")),
             types={field["name"]: (field["type"], field.get("format", "")) for field in fields},
+            enums={
+                field["name"]: field["constraints"]["enum"]
+                for field in fields
+                if "enum" in field.get("constraints", {})
+            },
             resource=resource,
         )
     return result

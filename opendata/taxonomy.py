@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from centers import search_flags
-from centers.taxonomy import ServiceCategory
+from centers.taxonomy import KNOWN_SERVICES, ServiceCategory
 from centers.vocabulary import LEVEL_OF_CARE_LABEL, Language, LevelOfCare
 from opendata import ids
 
@@ -97,6 +97,8 @@ def category_term_id(category: str) -> str:
 
 
 CATEGORY_BY_TERM_ID = {category_term_id(value): value for value in ServiceCategory.values}
+FILTER_TERM_IDS = {ids.finder_term(f"filter:{kind}") for kind in FILTER_LABELS}
+SAMHSA_TERM_IDS = {ids.samhsa_term(code) for code in KNOWN_SERVICES}  # of the codes Finder knows by name
 
 
 def samhsa_term(code: str, category: str, label: str) -> dict:

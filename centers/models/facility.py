@@ -403,7 +403,7 @@ class Facility(models.Model):
         if latest is not None and latest >= written_in_bulk_at:
             return
         stored._history_date, stored._history_user = written_in_bulk_at, None
-        stored._change_reason = "As imported" if stored.source == Source.SAMHSA else "As generated (demo data)"
+        stored._change_reason = "As generated (demo data)" if stored.source == Source.DEMO else "As imported"
         FACILITY_HISTORY.create_historical_record(stored, "+" if latest is None else "~")
 
     @staticmethod
