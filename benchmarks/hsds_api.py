@@ -95,6 +95,10 @@ def run(args) -> None:
         started = time.perf_counter()
         import_samhsa_file(Path(args.national_file))
         print(f"imported {args.national_file} in {time.perf_counter() - started:.1f} s", flush=True)
+        if connection.vendor == "postgresql":
+            # As autovacuum would soon after an import: without statistics the planner misjudges the IN lists.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
     client = Client()
     mix = requests(client, args.pages)
     for kinds in mix.values():  # warm up: the gazetteer, the index, the id map, connections
