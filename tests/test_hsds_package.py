@@ -275,6 +275,16 @@ def test_importing_the_same_package_again_updates_the_same_facilities(tmp_path):
 
 
 @pytest.mark.django_db
+def test_the_imported_version_is_kept_in_history_before_the_first_edit(tmp_path):
+    import_package(write_files(tmp_path, foreign_package()))
+    clinic = Facility.objects.get(uuid=CLINIC)
+    clinic.name = "Harbor Clinic Downtown"
+    clinic.save()
+    versions = list(clinic.history.order_by("history_date").values_list("name", "history_change_reason"))
+    assert versions == [("Harbor Clinic", "As imported"), ("Harbor Clinic Downtown", None)]
+
+
+@pytest.mark.django_db
 def test_newer_availability_said_in_finder_is_not_overwritten_by_an_older_package(tmp_path):
     package = write_files(tmp_path, foreign_package())
     import_package(package)
