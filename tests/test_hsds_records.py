@@ -224,3 +224,19 @@ def test_a_service_nested_from_the_rows_validates_against_the_compiled_hsds_sche
     )
     assert [error.message for error in validator.iter_errors(service)] == []
     assert service["capacities"] and location["attributes"]  # the nested parts were there to check
+
+
+def test_the_validator_finds_what_breaks_the_descriptor(cast):
+    """The checks above can fail: a bad uuid, a missing required value, a bad enum, a dangling key are all found."""
+    tables = tables_for([cast[1]])
+    tables["service"][0]["id"] = "not-a-uuid"
+    tables["organization"][0]["description"] = None
+    tables["location"][0]["location_type"] = "building"
+    tables["phone"][0]["location_id"] = str(uuid.uuid4())
+    tables["service_capacity"][0]["updated"] = "yesterday"
+    problems = "\n".join(rows_problems(tables, descriptor()))
+    assert "service line 2: id 'not-a-uuid' is not a valid uuid" in problems
+    assert "organization line 2: description is required" in problems
+    assert "location line 2: location_type 'building' is not one of" in problems
+    assert "is not a location id" in problems
+    assert "service_capacity line 2: updated 'yesterday' is not a valid datetime" in problems
