@@ -240,3 +240,8 @@ def test_the_validator_finds_what_breaks_the_descriptor(cast):
     assert "location line 2: location_type 'building' is not one of" in problems
     assert "is not a location id" in problems
     assert "service_capacity line 2: updated 'yesterday' is not a valid datetime" in problems
+
+
+def test_a_page_of_facilities_keeps_its_order(cast):
+    page = Facility.objects.order_by("-name")[:2]
+    assert [row["name"] for row in tables_for(page)["location"]] == [cast[0].name, cast[2].name]
