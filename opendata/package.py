@@ -30,19 +30,13 @@ PACKAGE = {
 }
 
 
-def cell(value) -> str:
-    """A row value as written in the CSV: empty for None, repr() for floats (exact and short), str() otherwise."""
-    if value is None:
-        return ""
-    return repr(value) if isinstance(value, float) else str(value)
-
-
 def csv_bytes(fields: tuple[str, ...], rows: list[dict]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(fields)
-    for row in sorted(rows, key=itemgetter("id")):
-        writer.writerow([cell(row[name]) for name in fields])
+    values = itemgetter(*fields)
+    # csv writes None as an empty cell, a float as repr() does (exact and short), anything else as str().
+    writer.writerows(values(row) for row in sorted(rows, key=itemgetter("id")))
     return out.getvalue().encode("utf-8")
 
 

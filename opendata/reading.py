@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -22,6 +23,7 @@ from opendata.tables import Table, tables
 # Required by HSDS, but a publisher leaving them out loses nothing Finder needs.
 LENIENT = {("service_capacity", "unit_id"): "read as beds or openings"}
 MAX_ERRORS = 100  # a package broken everywhere says so after this many
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")  # as str(UUID) writes it
 
 
 class PackageError(Exception):
@@ -123,18 +125,25 @@ def _read_table(table: Table, path: Path, package: Package) -> list[dict]:
             header = [cell.strip() for cell in cells]
             if not _header_ok(table, header, package):
                 return []
+            columns = [
+                (index, column, table.types[column] == ("string", "") and column not in table.enums)
+                for index, column in enumerate(header)
+                if column in table.types
+            ]
             continue
-        if not any(cell.strip() for cell in cells):
+        if not any(cells):
             continue
         if len(cells) != len(header):
             package.error(name, start, f"has {len(cells)} values but the header has {len(header)} columns")
             continue
-        row = {"_line": start}
-        for column, value in zip(header, cells, strict=True):
-            if column in table.types:
-                row[column] = _value(table, column, value.strip(), start, package)
-        for column in table.fields:
-            row.setdefault(column, None)
+        row = dict.fromkeys(table.fields)
+        row["_line"] = start
+        for index, column, plain in columns:
+            text = cells[index].strip()
+            if text and plain:  # most cells: text without a type to check
+                row[column] = text
+            else:
+                row[column] = _value(table, column, text, start, package)
         rows.append(row)
     if header is None:
         package.error(name, None, "empty: no header row")
@@ -167,7 +176,7 @@ def _value(table: Table, column: str, text: str, line: int, package: Package):
     kind, fmt = table.types[column]
     try:
         if fmt == "uuid":
-            return str(uuid.UUID(text))
+            return text if UUID_RE.match(text) else str(uuid.UUID(text))
         if kind == "number":
             number = float(text)
             if number != number or number in (float("inf"), float("-inf")):

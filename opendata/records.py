@@ -73,10 +73,11 @@ def tables_for(facilities: Iterable[Facility] | QuerySet, *, all_terms: bool = F
     ``taxonomy`` and ``taxonomy_term`` hold the terms these rows name (with their parents), or with
     ``all_terms`` every term Finder knows (the data package). Tables without rows are left out.
     """
-    if isinstance(facilities, QuerySet):
-        facilities = list(facilities.only(*FACILITY_FIELDS).order_by("uuid"))
-    else:
-        facilities = list(facilities)
+    if isinstance(facilities, QuerySet) and not facilities.query.is_sliced:
+        # The caller's order is kept (a page of search results); unordered, by id.
+        facilities = facilities.only(*FACILITY_FIELDS)
+        facilities = facilities if facilities.ordered else facilities.order_by("uuid")
+    facilities = list(facilities)
     builder = _Builder(facilities)
     for facility in facilities:
         builder.add(facility)

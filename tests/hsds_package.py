@@ -16,6 +16,7 @@ from pathlib import Path
 SHARED_HSDS = Path(__file__).resolve().parent.parent.parent / "shared" / "hsds"
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 URI_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -51,7 +52,7 @@ def value_problem(value: str, field: dict) -> str | None:
         elif kind == "time":
             datetime.strptime(value, "%H:%M:%S")
         elif fmt == "uuid":
-            if str(uuid.UUID(value)) != value.lower():
+            if not UUID_RE.match(value) and str(uuid.UUID(value)) != value.lower():
                 raise ValueError
         elif fmt == "uri" and not URI_RE.match(value):
             raise ValueError
@@ -83,6 +84,15 @@ def table_problems(name: str, header: list[str], rows: list[list[str]], resource
         if listed != names:
             return [f"{name}: columns {header} are not {names}"]
     by_name = {field["name"]: field for field in fields}
+    # Optional text without a format or list of values: any value is valid.
+    plain = {
+        field["name"]
+        for field in fields
+        if field.get("type", "string") == "string"
+        and field.get("format", "default") == "default"
+        and not field.get("constraints", {}).get("enum")
+        and not field.get("constraints", {}).get("unique")
+    }
     unique: dict[str, set[str]] = {
         field["name"]: set() for field in fields if field.get("constraints", {}).get("unique")
     }
@@ -91,7 +101,7 @@ def table_problems(name: str, header: list[str], rows: list[list[str]], resource
             problems.append(f"{name} line {number}: {len(row)} cells for {len(header)} columns")
             continue
         for column, value in zip(header, row, strict=True):
-            if column not in by_name:
+            if column not in by_name or (column in plain and value):
                 continue
             problem = value_problem(value, by_name[column])
             if problem:

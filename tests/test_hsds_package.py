@@ -6,8 +6,11 @@ from __future__ import annotations
 import csv
 import filecmp
 import os
+import shutil
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -22,7 +25,7 @@ from opendata.reading import PackageError
 from opendata.tables import descriptor
 from tests.conftest import SHARED_DATA, make_facility
 from tests.hsds_package import package_problems, read_package, shared_descriptor
-from tests.live_servers import fresh_database, manage, primary_url
+from tests.live_servers import fresh_database, manage, primary_url, sql, with_database
 
 NATIONAL = SHARED_DATA / "findtreatment-export-nssats-2015.csv"
 
@@ -201,10 +204,8 @@ def write_files(directory: Path, files: dict[str, list[dict]]) -> Path:
 
 
 def assert_valid(directory: Path) -> None:
-    assert package_problems(directory, descriptor()) == []
-    shared = shared_descriptor()
-    if shared is not None:
-        assert package_problems(directory, shared) == []
+    """Valid against Open Referral's descriptor (../shared/hsds), else against the copy Finder carries."""
+    assert package_problems(directory, shared_descriptor() or descriptor()) == []
 
 
 def assert_same_files(first: Path, second: Path) -> None:
@@ -274,6 +275,16 @@ def test_importing_the_same_package_again_updates_the_same_facilities(tmp_path):
     assert (result.created, result.updated) == (0, 3)
     assert Facility.objects.count() == 3
     assert Facility.objects.get(pk=clinic.pk).name == "Harbor Clinic"
+
+
+@pytest.mark.django_db
+def test_the_imported_version_is_kept_in_history_before_the_first_edit(tmp_path):
+    import_package(write_files(tmp_path, foreign_package()))
+    clinic = Facility.objects.get(uuid=CLINIC)
+    clinic.name = "Harbor Clinic Downtown"
+    clinic.save()
+    versions = list(clinic.history.order_by("history_date").values_list("name", "history_change_reason"))
+    assert versions == [("Harbor Clinic", "As imported"), ("Harbor Clinic Downtown", None)]
 
 
 @pytest.mark.django_db
@@ -434,35 +445,38 @@ def round_trip(first_url: str, second_url: str, tmp_path: Path, *load: str) -> N
     assert_same_files(tmp_path / "first", tmp_path / "second")
 
 
-def sqlite_database(tmp_path: Path, name: str) -> str:
-    url = f"sqlite:///{tmp_path / name}"
-    manage(url, "migrate", "--no-input", "-v0")
-    return url
-
-
-def test_round_trip_of_demo_data_is_identical_on_sqlite(tmp_path):
-    round_trip(sqlite_database(tmp_path, "one.sqlite3"), sqlite_database(tmp_path, "two.sqlite3"), tmp_path,
-               "load_demo", "--count", "300")  # fmt: skip
-    assert (tmp_path / "first" / "service_capacity.csv").exists()  # availability travelled too
-
-
-def test_round_trip_of_demo_data_is_identical_on_postgresql(tmp_path):
+@contextmanager
+def two_fresh_databases(backend: str, tmp_path: Path):
+    """Two empty migrated databases; the second a copy of the first (one migrate, not two)."""
+    if backend == "sqlite":
+        first = tmp_path / "one.sqlite3"
+        manage(f"sqlite:///{first}", "migrate", "--no-input", "-v0")
+        shutil.copyfile(first, tmp_path / "two.sqlite3")
+        yield f"sqlite:///{first}", f"sqlite:///{tmp_path / 'two.sqlite3'}"
+        return
     primary = primary_url()
-    with fresh_database(primary) as first, fresh_database(primary) as second:
+    with fresh_database(primary) as first:
+        name = f"{urlsplit(first).path.lstrip('/')}_copy"
+        sql(primary, f'CREATE DATABASE "{name}" TEMPLATE "{urlsplit(first).path.lstrip("/")}"')
+        try:
+            yield first, with_database(primary, name)
+        finally:
+            sql(primary, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_round_trip_of_demo_data_is_identical(tmp_path, backend):
+    with two_fresh_databases(backend, tmp_path) as (first, second):
         round_trip(first, second, tmp_path, "load_demo", "--count", "300")
+    assert (tmp_path / "first" / "service_capacity.csv").exists()  # availability travelled too
 
 
 @pytest.mark.skipif(not NATIONAL.exists(), reason="the national file is not here (../shared/data)")
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_round_trip_of_the_national_file_is_identical(tmp_path, backend):
+    if backend == "sqlite" and os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("the SQLite pass runs this")
     started = time.monotonic()
-    if backend == "postgresql":
-        primary = primary_url()
-        with fresh_database(primary) as first, fresh_database(primary) as second:
-            round_trip(first, second, tmp_path, "import_samhsa", str(NATIONAL))
-    else:
-        if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-            pytest.skip("the SQLite pass runs this")
-        round_trip(sqlite_database(tmp_path, "one.sqlite3"), sqlite_database(tmp_path, "two.sqlite3"), tmp_path,
-                   "import_samhsa", str(NATIONAL))  # fmt: skip
+    with two_fresh_databases(backend, tmp_path) as (first, second):
+        round_trip(first, second, tmp_path, "import_samhsa", str(NATIONAL))
     print(f"national round trip on {backend}: {time.monotonic() - started:.0f} s")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 
@@ -14,7 +15,7 @@ from opendata.models import TaxonomyTerm, TermLink
 from opendata.records import tables_for
 from opendata.tables import descriptor
 from tests.conftest import make_facility
-from tests.hsds_package import rows_problems, shared_descriptor
+from tests.hsds_package import SHARED_HSDS, rows_problems, shared_descriptor
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +183,65 @@ def test_queries_do_not_grow_with_the_number_of_facilities(cast, django_assert_m
         tables_for(Facility.objects.filter(pk=cast[0].pk))
     with django_assert_max_num_queries(len(one.captured_queries)):
         tables_for(Facility.objects.all())
+
+
+def _present(row: dict) -> dict:
+    return {key: value for key, value in row.items() if value is not None}
+
+
+def test_a_service_nested_from_the_rows_validates_against_the_compiled_hsds_schema(cast):
+    """The API nests these rows by their keys; one service, nested plainly, must be valid HSDS JSON."""
+    jsonschema = pytest.importorskip("jsonschema")
+    schema_path = SHARED_HSDS / "schema" / "compiled" / "service.json"
+    if not schema_path.exists():
+        pytest.skip("../shared/hsds is not here")
+    tables = tables_for([cast[1]])
+    terms, units = by_id(tables["taxonomy_term"]), by_id(tables["unit"])
+    service = _present(tables["service"][0])
+    location = _present(tables["location"][0])
+    location["addresses"] = [_present(row) for row in tables["address"]]
+    location["phones"] = [_present(row) for row in tables["phone"]]
+    location["languages"] = [_present(row) for row in tables["language"]]
+    location["attributes"] = [
+        {**_present(row), "taxonomy_term": _present(terms[row["taxonomy_term_id"]])}
+        for row in tables["attribute"]
+        if row["link_id"] == location["id"]
+    ]
+    service["organization"] = _present(tables["organization"][0])
+    service["service_at_locations"] = [
+        {**_present(row), "location": location}
+        for row in tables["service_at_location"]
+        if row["service_id"] == service["id"]
+    ]
+    service["capacities"] = [
+        {**_present(row), "unit": _present(units[row["unit_id"]])}
+        for row in tables["service_capacity"]
+        if row["service_id"] == service["id"]
+    ]
+    service["cost_options"] = [_present(row) for row in tables["cost_option"] if row["service_id"] == service["id"]]
+    validator = jsonschema.Draft202012Validator(
+        json.loads(schema_path.read_text()), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    assert [error.message for error in validator.iter_errors(service)] == []
+    assert service["capacities"] and location["attributes"]  # the nested parts were there to check
+
+
+def test_the_validator_finds_what_breaks_the_descriptor(cast):
+    """The checks above can fail: a bad uuid, a missing required value, a bad enum, a dangling key are all found."""
+    tables = tables_for([cast[1]])
+    tables["service"][0]["id"] = "not-a-uuid"
+    tables["organization"][0]["description"] = None
+    tables["location"][0]["location_type"] = "building"
+    tables["phone"][0]["location_id"] = str(uuid.uuid4())
+    tables["service_capacity"][0]["updated"] = "yesterday"
+    problems = "\n".join(rows_problems(tables, descriptor()))
+    assert "service line 2: id 'not-a-uuid' is not a valid uuid" in problems
+    assert "organization line 2: description is required" in problems
+    assert "location line 2: location_type 'building' is not one of" in problems
+    assert "is not a location id" in problems
+    assert "service_capacity line 2: updated 'yesterday' is not a valid datetime" in problems
+
+
+def test_a_page_of_facilities_keeps_its_order(cast):
+    page = Facility.objects.order_by("-name")[:2]
+    assert [row["name"] for row in tables_for(page)["location"]] == [cast[0].name, cast[2].name]
