@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("", include("centers.urls")),
     path("helpline/", include("helpline.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

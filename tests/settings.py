@@ -27,3 +27,5 @@ FINDER_SEARCH_CACHE_SECONDS = 0
 # prove nothing about a replica. tests/test_replica.py starts gunicorn against a real streaming replica instead.
 DATABASES.pop("replica", None)  # noqa: F405
 DATABASE_ROUTERS = []
+# High enough that no test trips it by accident; tests/test_api_manners.py lowers it to prove the 429.
+FINDER_API_RATE = "10000/min"

@@ -1,0 +1,77 @@
+"""The OpenAPI description of Finder's JSON API (drf-spectacular): parameters read from the search's FilterSet."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+
+def filter_parameters(filterset_class) -> list[OpenApiParameter]:
+    """One query parameter per filter of ``filterset_class``: its label and help text, its type and choices."""
+    parameters = []
+    for name, search_filter in filterset_class.base_filters.items():
+        words = [f"{search_filter.label}."]
+        if help_text := search_filter.extra.get("help_text"):
+            words.append(str(help_text))
+        choices = [value for value, _ in search_filter.extra.get("choices", [])]
+        if isinstance(search_filter, django_filters.MultipleChoiceFilter):
+            kind, many = OpenApiTypes.STR, True
+            words.append("Repeat the parameter for more than one (any of them).")
+        elif isinstance(search_filter, django_filters.BooleanFilter):
+            kind, many, choices = OpenApiTypes.BOOL, False, []
+        elif isinstance(search_filter, django_filters.ModelChoiceFilter):
+            kind, many = OpenApiTypes.STR, False
+            words.append("An insurer's `slug`, as listed in results.")
+        else:
+            kind, many = OpenApiTypes.STR, False
+        if default := search_filter.extra.get("initial"):
+            words.append(f"Default: {default}.")
+        parameters.append(
+            OpenApiParameter(
+                name,
+                kind,
+                OpenApiParameter.QUERY,
+                description=" ".join(words),
+                enum=choices or None,
+                many=many,
+                explode=True if many else None,
+            )
+        )
+    return parameters
+
+
+def field_errors(errors) -> dict[str, list[str]]:
+    """A form's errors as {"field": ["message", ...]}; errors of no one field under "non_field_errors"."""
+    return {
+        ("non_field_errors" if name == forms.forms.NON_FIELD_ERRORS else name): list(messages)
+        for name, messages in errors.items()
+    }
+
+
+BAD_REQUEST = OpenApiResponse(
+    {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    description="A bad parameter: a list of messages for each, keyed by the parameter's name (the same messages "
+    'as the search page), e.g. {"location": ["We couldn\'t find that ZIP code. Try 5 digits, like 30301."]}.',
+)
+DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
+NOT_FOUND = OpenApiResponse(DETAIL, description="No listed facility has this id.")
+THROTTLED = OpenApiResponse(
+    DETAIL,
+    description="Too many requests from this address (FINDER_API_RATE); try again after Retry-After seconds.",
+)
+
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    description="Seconds to wait before asking again.",
+    response=[429],
+)
+
+
+def only_finder_endpoints(endpoints, **kwargs):
+    """Finder's own API in Finder's schema: the HSDS endpoints follow Open Referral's OpenAPI description instead."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]

@@ -1,0 +1,82 @@
+"""Finder's JSON search API: the search page's FilterSet, parameters and messages, answered in JSON."""
+
+from __future__ import annotations
+
+from csp.decorators import csp_update
+from django.shortcuts import render
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import ValidationError
+
+from api.conditional import clock_moments
+from api.pagination import SearchPagination
+from api.schema import BAD_REQUEST, NOT_FOUND, RETRY_AFTER, THROTTLED, field_errors, filter_parameters
+from api.serializers import FacilityDetailSerializer, FacilitySerializer
+from centers.filters import FacilityFilter
+from centers.models import Facility
+
+
+class FacilityViewMixin:
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        shown = getattr(self, "shown", None)
+        if shown is not None:
+            # What changes on these rows with time alone, for Last-Modified (api/conditional.py).
+            response.clock_moments = clock_moments(shown, timezone.now())
+        return response
+
+
+@extend_schema(
+    summary="Search facilities",
+    description="The search page's search: the same parameters, the same ordering (nearest first near a place; by "
+    "state, city and name without one) and the same messages for bad input. Without any parameter it lists every "
+    "listed facility.",
+    parameters=[*filter_parameters(FacilityFilter), RETRY_AFTER],
+    responses={200: FacilitySerializer(many=True), 400: BAD_REQUEST, 429: THROTTLED},
+)
+class FacilityList(FacilityViewMixin, generics.ListAPIView):
+    serializer_class = FacilitySerializer
+    pagination_class = SearchPagination
+
+    def get_queryset(self):
+        return Facility.objects.listed().for_helpline_cards()
+
+    def filter_queryset(self, queryset):
+        filterset = FacilityFilter(self.request.query_params, queryset=queryset)
+        if not filterset.is_valid():
+            # Never the results of an invalid FilterSet: django-filter would silently drop the bad field.
+            raise ValidationError(field_errors(filterset.errors))
+        return filterset.qs
+
+    def paginate_queryset(self, queryset):
+        self.shown = super().paginate_queryset(queryset)
+        return self.shown
+
+
+@extend_schema(
+    summary="One facility",
+    description="A listed facility: what its result card shows, and its description, hours and every service code.",
+    parameters=[RETRY_AFTER],
+    responses={200: FacilityDetailSerializer, 404: NOT_FOUND, 429: THROTTLED},
+)
+class FacilityDetail(FacilityViewMixin, generics.RetrieveAPIView):
+    serializer_class = FacilityDetailSerializer
+
+    def get_queryset(self):
+        # As the facility's page: listed, closed or not (its status says so).
+        return Facility.objects.filter(is_listed=True).prefetch_related("services", "insurers", "availability")
+
+    def get_object(self):
+        facility = super().get_object()
+        self.shown = [facility]
+        return facility
+
+
+@csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]})
+def docs(request):
+    """Swagger UI for /api/schema/, from Finder's own static files (drf-spectacular-sidecar), no CDN."""
+    return render(request, "api/docs.html")
