@@ -5,8 +5,18 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
+
+EXAMPLES = {
+    "location": [
+        OpenApiExample("A ZIP code", value="30303"),
+        OpenApiExample("A city", value="Atlanta, GA"),
+        OpenApiExample("A county", value="Fulton County, GA"),
+        OpenApiExample("Coordinates", value="33.75,-84.39"),
+    ],
+    "q": [OpenApiExample("Part of a name", value="recovery")],
+}
 
 
 def filter_parameters(filterset_class) -> list[OpenApiParameter]:
@@ -17,16 +27,20 @@ def filter_parameters(filterset_class) -> list[OpenApiParameter]:
         if help_text := search_filter.extra.get("help_text"):
             words.append(str(help_text))
         choices = [value for value, _ in search_filter.extra.get("choices", [])]
-        if isinstance(search_filter, django_filters.MultipleChoiceFilter):
-            kind, many = OpenApiTypes.STR, True
+        many = isinstance(search_filter, django_filters.MultipleChoiceFilter)
+        if many:
+            kind = {"type": "array", "items": {"type": "string", "enum": choices}}
             words.append("Repeat the parameter for more than one (any of them).")
         elif isinstance(search_filter, django_filters.BooleanFilter):
-            kind, many, choices = OpenApiTypes.BOOL, False, []
+            kind = {"type": "boolean"}
+            words.append("`true` (or `on`, as the search page's box sends) or `false`.")
         elif isinstance(search_filter, django_filters.ModelChoiceFilter):
-            kind, many = OpenApiTypes.STR, False
+            kind = {"type": "string"}
             words.append("An insurer's `slug`, as listed in results.")
+        elif choices:
+            kind = {"type": "string", "enum": choices}
         else:
-            kind, many = OpenApiTypes.STR, False
+            kind = {"type": "string", "maxLength": search_filter.field.max_length}
         if default := search_filter.extra.get("initial"):
             words.append(f"Default: {default}.")
         parameters.append(
@@ -35,12 +49,27 @@ def filter_parameters(filterset_class) -> list[OpenApiParameter]:
                 kind,
                 OpenApiParameter.QUERY,
                 description=" ".join(words),
-                enum=choices or None,
                 many=many,
                 explode=True if many else None,
             )
         )
     return parameters
+
+
+BOOLEAN_VALUES = {"true": True, "on": True, "false": False}
+
+
+def boolean_errors(query, filterset_class) -> dict[str, list[str]]:
+    """Messages for yes-or-no parameters that are neither: the page's tick box sends "on", a program true or false.
+
+    The search page's form reads any other text as a ticked box; an API client that sent "maybe" is told instead.
+    """
+    return {
+        name: [f"{name} is true or false (or on, as the search page sends)."]
+        for name, search_filter in filterset_class.base_filters.items()
+        if isinstance(search_filter, django_filters.BooleanFilter)
+        and any(value.lower() not in BOOLEAN_VALUES for value in query.getlist(name) if value != "")
+    }
 
 
 def field_errors(errors) -> dict[str, list[str]]:
@@ -75,3 +104,16 @@ RETRY_AFTER = OpenApiParameter(
 def only_finder_endpoints(endpoints, **kwargs):
     """Finder's own API in Finder's schema: the HSDS endpoints follow Open Referral's OpenAPI description instead."""
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
+
+
+def empty_means_not_given(result, generator, request, public):
+    """Say that every query parameter may be sent empty ("level="), meaning not given, as the search page's form does.
+
+    drf-spectacular cannot say it for a parameter (OpenAPI's allowEmptyValue).
+    """
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query":
+                    parameter["allowEmptyValue"] = True
+    return result

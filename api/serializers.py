@@ -59,7 +59,9 @@ class AvailabilitySerializer(serializers.Serializer):
     note = serializers.CharField(help_text="Short, for families (may be empty).")
     updated_at = serializers.DateTimeField(help_text="When staff last said this.")
     age_hours = serializers.SerializerMethodField(help_text="Whole hours since `updated_at`.")
-    current_until = serializers.SerializerMethodField(help_text="When this stops being current, unless staff update it.")
+    current_until = serializers.SerializerMethodField(
+        help_text="When this stops being current, unless staff update it."
+    )
 
     def get_is_current(self, availability) -> bool:
         return availability.is_current
@@ -88,7 +90,9 @@ class VerificationSerializer(serializers.Serializer):
             verified_by = facility.get_last_verified_source_display() or VerifiedBy.STEWARD.label
         field = serializers.DateTimeField()
         return {
-            "last_verified_at": field.to_representation(facility.last_verified_at) if facility.last_verified_at else None,
+            "last_verified_at": field.to_representation(facility.last_verified_at)
+            if facility.last_verified_at
+            else None,
             "verified_by": verified_by,
             "stale": facility.is_verification_stale,
             "imported_at": field.to_representation(facility.imported_at) if facility.imported_at else None,

@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 
 from api.conditional import clock_moments
 from api.pagination import SearchPagination
-from api.schema import BAD_REQUEST, NOT_FOUND, RETRY_AFTER, THROTTLED, field_errors, filter_parameters
+from api.schema import BAD_REQUEST, NOT_FOUND, RETRY_AFTER, THROTTLED, boolean_errors, field_errors, filter_parameters
 from api.serializers import FacilityDetailSerializer, FacilitySerializer
 from centers.filters import FacilityFilter
 from centers.models import Facility
@@ -47,9 +47,10 @@ class FacilityList(FacilityViewMixin, generics.ListAPIView):
 
     def filter_queryset(self, queryset):
         filterset = FacilityFilter(self.request.query_params, queryset=queryset)
-        if not filterset.is_valid():
+        errors = {**boolean_errors(self.request.query_params, FacilityFilter), **field_errors(filterset.errors)}
+        if errors:
             # Never the results of an invalid FilterSet: django-filter would silently drop the bad field.
-            raise ValidationError(field_errors(filterset.errors))
+            raise ValidationError(errors)
         return filterset.qs
 
     def paginate_queryset(self, queryset):

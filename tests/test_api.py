@@ -215,8 +215,15 @@ def test_a_facility_in_detail_has_its_page_and_its_services(client, detox_atlant
     assert body["distance_miles"] is None
 
 
-@pytest.mark.parametrize("path", ["/api/v1/facilities/{unlisted}/", "/api/v1/facilities/999999/",
-                                  "/api/v1/facilities/99999999999999999999999/", "/api/v1/facilities/abc/"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/facilities/{unlisted}/",
+        "/api/v1/facilities/999999/",
+        "/api/v1/facilities/99999999999999999999999/",
+        "/api/v1/facilities/abc/",
+    ],
+)
 def test_an_unknown_or_unlisted_facility_is_a_json_404(client, unlisted_center, path):
     response = client.get(path.format(unlisted=unlisted_center.pk))
     assert response.status_code == 404
