@@ -49,8 +49,8 @@ def filter_parameters(filterset_class) -> list[OpenApiParameter]:
                 kind,
                 OpenApiParameter.QUERY,
                 description=" ".join(words),
-                many=many,
                 explode=True if many else None,
+                examples=EXAMPLES.get(name, []),
             )
         )
     return parameters

@@ -261,3 +261,12 @@ def test_the_schema_documents_the_search_pages_parameters_choices_and_errors(cli
     assert "Retry-After" in search["responses"]["429"]["headers"]
     detail = schema["paths"]["/api/v1/facilities/{id}/"]["get"]
     assert {"200", "404", "429"} <= set(detail["responses"])
+
+
+@pytest.mark.parametrize("value", ["maybe", "1", "yes"])
+def test_a_yes_or_no_parameter_that_is_neither_is_a_400(client, detox_atlanta, value):
+    response = client.get(URL, {"location": "30303", "telehealth": value})
+    assert response.status_code == 400
+    assert response.json() == {"telehealth": ["telehealth is true or false (or on, as the search page sends)."]}
+    for accepted in ("true", "on", "false", ""):
+        assert client.get(URL, {"location": "30303", "telehealth": accepted}).status_code == 200
