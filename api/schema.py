@@ -15,7 +15,6 @@ EXAMPLES = {
         OpenApiExample("A county", value="Fulton County, GA"),
         OpenApiExample("Coordinates", value="33.75,-84.39"),
     ],
-    "q": [OpenApiExample("Part of a name", value="recovery")],
 }
 
 
