@@ -7,8 +7,8 @@ from django.core.paginator import InvalidPage
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from api.cache import canonical_query
 from centers.search import OneQueryPaginator, no_such_page
 from finder.ids import parse_id
 
@@ -59,8 +59,10 @@ class SearchPagination(BasePagination):
         )
 
     def link(self, number: int) -> str:
-        url = self.request.build_absolute_uri()
-        return replace_query_param(url, "page", number) if number > 1 else remove_query_param(url, "page")
+        # From the search's own parameters, however it was asked: the same search has the same links (api/cache.py).
+        query = canonical_query(self.request.query_params)
+        query.setlist("page", [str(number)] if number > 1 else [])
+        return self.request.build_absolute_uri(f"{self.request.path}?{query.urlencode()}")
 
     def get_paginated_response_schema(self, schema):
         url = {"type": "string", "format": "uri", "nullable": True}

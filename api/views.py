@@ -8,8 +8,10 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
-from api.conditional import clock_moments
+from api import cache
+from api.conditional import clock_moments, search_clock_moments, verification_windows
 from api.pagination import SearchPagination
 from api.schema import BAD_REQUEST, NOT_FOUND, RETRY_AFTER, THROTTLED, boolean_errors, field_errors, filter_parameters
 from api.serializers import FacilityDetailSerializer, FacilitySerializer
@@ -19,14 +21,13 @@ from centers.models import Facility
 
 class FacilityViewMixin:
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "now": timezone.now()}
+        site = self.request.build_absolute_uri("/").rstrip("/")  # once, not per facility
+        return {**super().get_serializer_context(), "now": timezone.now(), "site": site}
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        shown = getattr(self, "shown", None)
-        if shown is not None:
-            # What changes on these rows with time alone, for Last-Modified (api/conditional.py).
-            response.clock_moments = clock_moments(shown, timezone.now())
+        if getattr(self, "moments", None) is not None:
+            response.clock_moments = self.moments  # for Last-Modified (api/conditional.py)
         return response
 
 
@@ -53,7 +54,20 @@ class FacilityList(FacilityViewMixin, generics.ListAPIView):
         if errors:
             # Never the results of an invalid FilterSet: django-filter would silently drop the bad field.
             raise ValidationError(errors)
-        return filterset.qs
+        return filterset.qs.annotate(**verification_windows(timezone.now()))
+
+    def list(self, request, *args, **kwargs):
+        key = cache.key_for(request)
+        entry = cache.get(key)
+        if entry is not None:
+            data, self.moments = entry
+            return Response(data)
+        now = timezone.now()
+        response = super().list(request, *args, **kwargs)
+        # What changes with time alone: for Last-Modified, and to end the cached copy's life before it does.
+        self.moments = search_clock_moments(self.shown, request.query_params, now)
+        cache.put(key, (response.data, self.moments), self.moments, now)
+        return response
 
     def paginate_queryset(self, queryset):
         self.shown = super().paginate_queryset(queryset)
@@ -77,7 +91,7 @@ class FacilityDetail(FacilityViewMixin, generics.RetrieveAPIView):
 
     def get_object(self):
         facility = super().get_object()
-        self.shown = [facility]
+        self.moments = clock_moments([facility], timezone.now())
         return facility
 
 

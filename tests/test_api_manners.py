@@ -186,3 +186,26 @@ def test_errors_under_the_api_are_json_and_never_stored(client, db):
         assert response.json()
     posted = client.post(URL, {}, content_type="application/json")
     assert posted.status_code == 405 and "detail" in posted.json()
+
+
+def test_last_modified_counts_a_place_the_clock_took_out_of_an_accepting_search(client, data_changed_an_hour_ago):
+    set_at = timezone.now() - timedelta(hours=74)  # out of date two hours ago: no longer found "accepting now"
+    Availability.objects.create(facility=data_changed_an_hour_ago, level="medical-detox", status="accepting")
+    Availability.objects.filter(facility=data_changed_an_hour_ago).update(updated_at=set_at)
+    make_facility(name="Somewhere Else", codes=["OP"])
+    SearchVersion.objects.filter(pk=1).update(changed_at=timezone.now() - timedelta(days=10))
+    response = client.get(URL, {"location": "30303", "accepting": "on"})
+    assert response.json()["count"] == 0
+    assert parse_http_date(response["Last-Modified"]) == int((set_at + timedelta(hours=72)).timestamp())
+
+
+def test_last_modified_counts_a_listing_the_clock_moved_to_another_page(client, settings, db):
+    stale_days = settings.FINDER_VERIFICATION_STALE_DAYS
+    went_stale = timezone.now() - timedelta(hours=2)
+    make_facility(name="A Verified Long Ago", last_verified_at=went_stale - timedelta(days=stale_days))
+    make_facility(name="B Verified Lately", last_verified_at=timezone.now() - timedelta(days=3))
+    SearchVersion.objects.filter(pk=1).update(changed_at=timezone.now() - timedelta(days=10))
+    response = client.get(URL, {"location": "30303", "per_page": "1"})
+    # Same place: the stale listing went after the fresh one two hours ago, off the first page.
+    assert [facility["name"] for facility in response.json()["results"]] == ["B Verified Lately"]
+    assert parse_http_date(response["Last-Modified"]) == int(went_stale.timestamp())

@@ -30,7 +30,20 @@ class SearchVersionManager(models.Manager):
 
     def changed_at(self, using: str | None = None):
         """When a write last changed what searches show (the last bump), or None before the first."""
-        return self.using(using or router.db_for_read(self.model)).filter(pk=1).values_list("changed_at", flat=True).first()
+        connection = connections[using or router.db_for_read(self.model)]
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        with connection.cursor() as cursor:
+            # Plain SQL, as current(): it runs on every API response.
+            cursor.execute(f"SELECT changed_at FROM {table} WHERE id = 1")
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        field = self.model._meta.get_field("changed_at")
+        return (
+            connection.ops.convert_datetimefield_value(row[0], field, connection)
+            if connection.vendor == "sqlite"
+            else row[0]
+        )
 
     def bump(self, using: str | None = None) -> None:
         """Give the version a new token once the current transaction commits (now, outside a transaction).
