@@ -5,7 +5,7 @@ from __future__ import annotations
 from csp.decorators import csp_update
 from django.shortcuts import render
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -31,15 +31,17 @@ class FacilityViewMixin:
         return response
 
 
-@extend_schema(
-    operation_id="search_facilities",
-    tags=["Facilities"],
-    summary="Search facilities",
-    description="The search page's search: the same parameters, the same ordering (nearest first near a place; by "
-    "state, city and name without one) and the same messages for bad input. Without any parameter it lists every "
-    "listed facility.",
-    parameters=[*filter_parameters(FacilityFilter), RETRY_AFTER],
-    responses={200: FacilitySerializer(many=True), 400: BAD_REQUEST, 429: THROTTLED},
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="search_facilities",
+        tags=["Facilities"],
+        summary="Search facilities",
+        description="The search page's search: the same parameters, the same ordering (nearest first near a place; by "
+        "state, city and name without one) and the same messages for bad input. Without any parameter it lists every "
+        "listed facility.",
+        parameters=[*filter_parameters(FacilityFilter), RETRY_AFTER],
+        responses={200: FacilitySerializer(many=True), 400: BAD_REQUEST, 429: THROTTLED},
+    )
 )
 class FacilityList(FacilityViewMixin, generics.ListAPIView):
     serializer_class = FacilitySerializer
@@ -74,13 +76,15 @@ class FacilityList(FacilityViewMixin, generics.ListAPIView):
         return self.shown
 
 
-@extend_schema(
-    operation_id="get_facility",
-    tags=["Facilities"],
-    summary="One facility",
-    description="A listed facility: what its result card shows, and its description, hours and every service code.",
-    parameters=[RETRY_AFTER],
-    responses={200: FacilityDetailSerializer, 404: NOT_FOUND, 429: THROTTLED},
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="get_facility",
+        tags=["Facilities"],
+        summary="One facility",
+        description="A listed facility: what its result card shows, and its description, hours and every service code.",
+        parameters=[RETRY_AFTER],
+        responses={200: FacilityDetailSerializer, 404: NOT_FOUND, 429: THROTTLED},
+    )
 )
 class FacilityDetail(FacilityViewMixin, generics.RetrieveAPIView):
     serializer_class = FacilityDetailSerializer
