@@ -38,6 +38,11 @@ class OneQueryPaginator(Paginator):
         return super().page(number)
 
 
+def no_such_page(asked: str, num_pages: int) -> str:
+    """Why a page number has no results (the search page and the JSON API say the same)."""
+    return f"There is no page {asked[:20]} of these results; they have {num_pages} page{'s' if num_pages != 1 else ''}."
+
+
 def search_results(request, filterset, surface: str, per_page: int) -> tuple[dict, int]:
     """The page of results for a search surface, or the reason there is none; and the HTTP status."""
     invalid = filterset.is_bound and not filterset.is_valid()
@@ -47,10 +52,7 @@ def search_results(request, filterset, surface: str, per_page: int) -> tuple[dic
         try:
             context["page"] = paginator.page(request.GET.get("page") or 1)
         except InvalidPage:
-            context["page_error"] = (
-                f"There is no page {request.GET['page'][:20]} of these results; they have "
-                f"{paginator.num_pages} page{'s' if paginator.num_pages != 1 else ''}."
-            )
+            context["page_error"] = no_such_page(request.GET["page"], paginator.num_pages)
             invalid = True
         else:
             context["searched"] = True

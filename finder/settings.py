@@ -1,6 +1,7 @@
 """Finder settings, driven by environment variables (see README, "Configuration")."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "centers",
+    "api",
     "opendata",
     "portal",
     "helpline",
@@ -62,7 +64,13 @@ MIDDLEWARE = [
     # Outside everything else, so redirects, lockouts and error pages under private paths are covered too.
     "finder.middleware.PrivatePagesNotStoredMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # JSON under /api/ only: HTML pages carry CSRF tokens, and compressing them invites BREACH.
+    "api.middleware.ApiGZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CORS on /api/ (CORS_URLS_REGEX), before anything that can answer (CommonMiddleware's redirects).
+    "corsheaders.middleware.CorsMiddleware",
+    # Below gzip, so its ETag is of the uncompressed body (gzip then weakens it); errors under /api/ as JSON.
+    "api.middleware.ApiResponseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -229,6 +237,43 @@ if FINDER_MAP_TILES_URL:
             "FINDER_MAP_TILES_URL must be an https URL, like https://tiles.example/{z}/{x}/{y}.png"
         )
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"https://{_tiles.netloc}")
+
+# The public APIs under /api/ (README, "API"): Finder's JSON search API and the HSDS open data API.
+# Any website may read them from a browser; nobody is logged in through them (no cookies, no credentials).
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-encoding", "if-none-match", "if-modified-since", "user-agent"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+# Requests per client address to every /api/ URL, counted in the shared cache (CACHE_URL): "120/min" is two a
+# second, ample for a helpline's system polling a few searches; bulk copies should use the HSDS data package.
+# A number and s, min, hour or day; "" for no limit.
+FINDER_API_RATE = os.getenv("FINDER_API_RATE", "120/min")
+if FINDER_API_RATE and not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", FINDER_API_RATE):
+    raise ImproperlyConfigured('FINDER_API_RATE must be a number of requests per s, min, hour or day, like "120/min".')
+REST_FRAMEWORK = {
+    # Public and read-only: no sessions or cookies are read, so responses never vary by visitor.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    # The client address is REMOTE_ADDR, set by TrustedProxyMiddleware; a client's own X-Forwarded-For is ignored.
+    "NUM_PROXIES": 0,
+    # ?format= is not ours to take: JSON is the only format.
+    "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Finder API",
+    "DESCRIPTION": "Search Finder's directory of addiction treatment facilities: the search page's search, in JSON. "
+    "Open data in Open Referral's HSDS 3.1 is under /api/hsds/ (described by Open Referral's own OpenAPI).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["api.schema.only_finder_endpoints"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.empty_means_not_given"],
+}
 
 # Login throttling (django-axes): after 5 failures for a username from one address, wait 30 minutes.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")

@@ -12,6 +12,7 @@ urlpatterns = [
     # HSDS paths have no trailing slash: /api/hsds answers as /api/hsds/ does, never redirected.
     path("api/hsds", ApiRoot.as_view()),
     path("api/hsds/", include("opendata.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -30,3 +30,5 @@ DATABASE_ROUTERS = []
 # Off for the same reason as the search cache: the HSDS API's per-version index would outlive a rolled-back test.
 # tests/test_hsds_api.py turns it on where commits happen.
 FINDER_HSDS_CACHE_PER_VERSION = False
+# High enough that no test trips it by accident; tests/test_api_manners.py lowers it to prove the 429.
+FINDER_API_RATE = "10000/min"

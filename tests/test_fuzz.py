@@ -200,6 +200,11 @@ def public_targets(world: World) -> list[Target]:
         Target(
             "get", st.one_of(values(*LevelOfCare.values, *Medication.values)).map(lambda t: f"/understanding-care/{t}/")
         ),
+        # The JSON API: the same search, its page size, one facility, its docs page; and a method it refuses.
+        Target("get", st.just("/api/v1/facilities/"), {**search_params(world), "per_page": values("1", "10", "100")}),
+        Target("get", path_with_id("/api/v1/facilities/{id}/", facility)),
+        Target("get", st.just("/api/docs/")),
+        Target("post", st.just("/api/v1/facilities/"), search_params(world)),
         Target("get", path_with_id("/facility/{id}/report/", facility), {"sent": values("1")}),
         Target("post", path_with_id("/facility/{id}/report/", facility), report_form),
         Target("get", path_with_id("/facility/{id}/claim/", facility), {"sent": values("1")}),

@@ -1,8 +1,8 @@
 """Two gunicorn servers behind one (imagined) load balancer, sharing one PostgreSQL database and one Redis.
 
 Whatever must hold across requests holds whichever server answers: a login throttle, the problem-report rate
-limit, and a cached search that staff make stale through the other server. PostgreSQL pass only; Redis is the
-throwaway ``redis_url`` server (tests/redis_server.py) given to both servers as CACHE_URL.
+limit, the JSON API's rate limit, and a cached search that staff make stale through the other server. PostgreSQL
+pass only; Redis is the throwaway ``redis_url`` server (tests/redis_server.py) given to both servers as CACHE_URL.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ get_user_model().objects.create_user("tina", "tina@example.org", {password!r})  
 print(facility.pk, facility.get_absolute_url())
 """
 REPORTS_PER_HOUR = 3
+API_REQUESTS_PER_MINUTE = 4
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,11 @@ def servers(redis_url):
     with ExitStack() as stack:
         database = stack.enter_context(fresh_database(primary_url()))
         pk, page = django_shell(database, SEED.format(password=PASSWORD)).split()
-        env = {"CACHE_URL": redis_url, "FINDER_REPORTS_PER_HOUR": str(REPORTS_PER_HOUR)}
+        env = {
+            "CACHE_URL": redis_url,
+            "FINDER_REPORTS_PER_HOUR": str(REPORTS_PER_HOUR),
+            "FINDER_API_RATE": f"{API_REQUESTS_PER_MINUTE}/min",
+        }
         a = stack.enter_context(gunicorn(database, **env))
         b = stack.enter_context(gunicorn(database, **env))
         yield a, b, int(pk), page
@@ -70,6 +75,15 @@ def test_problem_reports_are_counted_across_both_servers(servers):
     for server in (b, a):
         response = report(server, "one too many")
         assert response.status == 429 and "several reports in the last hour" in response.text
+
+
+def test_the_api_rate_limit_is_counted_across_both_servers(servers):
+    a, b, _, _ = servers
+    client = Browser()
+    answers = [client.get(server.url("/api/v1/facilities/?location=30303")) for server in (a, b, a, b, a, b)]
+    # Two requests on each server would pass a limit counted per server; four in all is the limit.
+    assert [answer.status for answer in answers] == [200] * API_REQUESTS_PER_MINUTE + [429, 429]
+    assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60
 
 
 def test_a_search_cached_on_one_server_is_not_stale_after_staff_change_availability_on_the_other(servers):
