@@ -99,6 +99,8 @@ def run(args) -> None:
             # As autovacuum would soon after an import: without statistics the planner misjudges the IN lists.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+    # The API's rate limit stays on (counting is part of every request's cost) but high enough never to refuse.
+    settings.FINDER_API_RATE = "1000000/min"
     client = Client()
     mix = requests(client, args.pages)
     for kinds in mix.values():  # warm up: the gazetteer, the index, the id map, connections

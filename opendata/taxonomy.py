@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from centers import search_flags
 from centers.taxonomy import KNOWN_SERVICES, ServiceCategory
@@ -101,17 +102,28 @@ FILTER_TERM_IDS = {ids.finder_term(f"filter:{kind}") for kind in FILTER_LABELS}
 SAMHSA_TERM_IDS = {ids.samhsa_term(code) for code in KNOWN_SERVICES}  # of the codes Finder knows by name
 
 
+CATEGORIES = frozenset(ServiceCategory.values)
+
+
 def samhsa_term(code: str, category: str, label: str) -> dict:
-    category_label = ServiceCategory(category).label if category in ServiceCategory.values else category
-    return _term(
+    # A fresh dict each time (callers may change their rows), from a term made once per process: every HSDS page
+    # lists the terms its rows name, and making them (an id each) cost more than the rest of the page.
+    return dict(_samhsa_term(code, category, label))
+
+
+@cache
+def _samhsa_term(code: str, category: str, label: str) -> tuple:
+    category_label = ServiceCategory(category).label if category in CATEGORIES else category
+    term = _term(
         ids.samhsa_term(code),
         code,
         label,
         f"{category_label}: {label} (SAMHSA service code {code}).",
-        category_term_id(category) if category in ServiceCategory.values else None,
+        category_term_id(category) if category in CATEGORIES else None,
         SAMHSA,
         SAMHSA_TAXONOMY_ID,
     )
+    return tuple(term.items())
 
 
 def samhsa_terms(services: Iterable[tuple[str, str, str]]) -> list[dict]:
@@ -133,6 +145,11 @@ def samhsa_terms(services: Iterable[tuple[str, str, str]]) -> list[dict]:
 
 def finder_terms() -> list[dict]:
     """A term per search filter, then one per search choice (its parent the filter's term)."""
+    return [dict(term) for term in _finder_terms()]
+
+
+@cache
+def _finder_terms() -> tuple[tuple, ...]:
     rows = [
         _term(
             ids.finder_term(f"filter:{kind}"),
@@ -157,7 +174,7 @@ def finder_terms() -> list[dict]:
                 FINDER_TAXONOMY_ID,
             )
         )
-    return rows
+    return tuple(tuple(row.items()) for row in rows)
 
 
 def _choice_description(choice: Choice) -> str:
