@@ -203,6 +203,14 @@ class FacilityFilter(django_filters.FilterSet):
                 data["radius"] = DEFAULT_RADIUS
         super().__init__(data, *args, **kwargs)
 
+    def get_form_class(self):
+        # django-filter makes a new form class, with new fields, for every search, though the filters are the same
+        # for every instance: one class per FilterSet class serves (each form still copies its fields, as Django's do).
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def filter_location(self, queryset, name, value):
         return queryset  # applied with the radius in filter_queryset(); they only make sense together
 
