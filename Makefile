@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # committed) and the console email backend, chosen explicitly (pages then say that nothing was emailed).
 LOCAL_ENV = SECRET_KEY="$$(cat var/secret_key)" EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 
-.PHONY: venv node_modules run test lint format migrations-check bench fuzz fuzz-postgres clean
+.PHONY: venv node_modules messages messages-compiled run test lint format migrations-check bench fuzz fuzz-postgres clean
 
 venv: .venv/.installed
 
@@ -30,6 +30,15 @@ node_modules/.installed: package.json $(wildcard package-lock.json)
 	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 	touch $@
 
+# The Spanish catalogue is compiled here, never committed (GNU gettext's msgfmt: Debian's gettext package).
+messages-compiled: venv
+	DEBUG=True $(MANAGE) compilemessages -v0 --ignore='.venv/*' --ignore='node_modules/*' --ignore='staticfiles/*'
+
+# After marking new text: update the catalogue, then translate every new or changed msgstr (docs/translation.md).
+messages: venv
+	DEBUG=True $(MANAGE) makemessages -l es --no-location --no-wrap --no-obsolete \
+		-i '.venv/*' -i 'node_modules/*' -i 'staticfiles/*' -i 'benchmarks/*' -i 'tests/*' -i 'var/*'
+
 var/secret_key:
 	mkdir -p var
 	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
@@ -37,7 +46,7 @@ var/secret_key:
 # The port `make run` serves on: `make run PORT=8001` or `PORT=8001 make run`.
 PORT ?= 8000
 
-run: venv var/secret_key
+run: venv var/secret_key messages-compiled
 	env $(LOCAL_ENV) $(MANAGE) migrate
 	env $(LOCAL_ENV) $(MANAGE) collectstatic --noinput -v0
 	env $(LOCAL_ENV) $(MANAGE) load_demo --if-empty
@@ -46,7 +55,7 @@ run: venv var/secret_key
 
 # FINDER_REQUIRE_POSTGRES=1 (CI) turns "PostgreSQL is not installed" into a failure.
 # FINDER_REQUIRE_BROWSER=1 (CI) does the same for Chromium and axe-core, inside tests/test_browser.py.
-test: venv node_modules
+test: venv node_modules messages-compiled
 	@echo "== Tests on SQLite"
 	env -u DATABASE_URL $(PYTHON) -m pytest $(PYTEST_ARGS)
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -x "$${PG_BINDIR:-/nonexistent}/initdb" ]; then \

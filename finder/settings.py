@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "api.middleware.ApiResponseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -163,7 +164,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# English at /..., Spanish at /es/... (finder/urls.py); the catalogue is locale/es/LC_MESSAGES/django.po.
+LANGUAGES = [("en", "English"), ("es", "Español")]
 TIME_ZONE = os.getenv("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
