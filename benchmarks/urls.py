@@ -7,7 +7,9 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import include, path
+from django.urls import path
+
+from finder.urls import urlpatterns as app_urlpatterns
 
 
 def trivial(request):
@@ -18,8 +20,9 @@ def base_page(request):
     return render(request, "base.html")
 
 
+# The app's patterns themselves, not include()d: Django refuses i18n_patterns inside an included URLconf.
 urlpatterns = [
     path("bench/trivial/", trivial),
     path("bench/base/", base_page),
-    path("", include("finder.urls")),
+    *app_urlpatterns,
 ]
