@@ -35,6 +35,14 @@ DISTINCTIVE = {
 TOPIC_HEADINGS = ["Qué es", "Para quién es", "Cuánto dura", "Qué pasa cuando usted llama"]
 
 
+@pytest.fixture(autouse=True)
+def _english_after():
+    """A request to /es/ leaves Spanish active in this thread (LocaleMiddleware never deactivates): reset it, so
+    the next module's reverse() gives English URLs (wip/i18n's conftest does the same for every test)."""
+    yield
+    translation.activate("en")
+
+
 class PageText(HTMLParser):
     """The page's lang, title, meta description, and the text of each block (p, li, h1-h3) inside <main>."""
 
