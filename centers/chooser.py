@@ -156,7 +156,10 @@ REASONS = {
     ),
     "home": _("With a safe, stable home, treatment can happen while they live there."),
     "no-home": _("Without a safe, stable home, living at a treatment center for a while gives structure and support."),
-    "unsure-home": _("If you are not sure about home, a program can help decide between living there and visiting."),
+    "unsure-home": _(
+        "If you are not sure about home, a program can help decide between staying at a treatment center "
+        "and going to sessions from home."
+    ),
     "work": _(
         "Many intensive outpatient programs meet in the evening, and telehealth (video or phone visits) "
         "fits treatment around work, school or family."
