@@ -50,7 +50,7 @@ class Question(forms.Form):
         label=_("What do they use?"),
         help_text=_("Pick all that apply."),
         choices=[
-            (ALCOHOL, _("Alcohol")),
+            (ALCOHOL, _("Alcohol (beer, wine or liquor)")),
             (BENZODIAZEPINES, _("Benzodiazepines (“benzos” like Xanax, Klonopin or Valium)")),
             (OPIOIDS, _("Opioids (heroin, fentanyl, or pain pills like oxycodone)")),
             (STIMULANTS, _("Meth, cocaine or other stimulants")),
@@ -95,10 +95,11 @@ class Question(forms.Form):
         label=_("How will they pay for treatment?"),
         help_text=_("Pick the main way. You can change this in the search later."),
         choices=[
-            (Payment.MEDICAID.value, _("Medicaid")),
-            (Payment.MEDICARE.value, _("Medicare")),
+            # The search's own words where they are plain enough (one label, written once: tests/test_search_flags.py).
+            (Payment.MEDICAID.value, Payment.MEDICAID.label),
+            (Payment.MEDICARE.value, Payment.MEDICARE.label),
             (Payment.PRIVATE_INSURANCE.value, _("Health insurance from work or bought themselves")),
-            (Payment.MILITARY.value, _("Military insurance (TRICARE)")),
+            (Payment.MILITARY.value, Payment.MILITARY.label),
             ("low-income", _("No insurance, and money is tight")),
             (Payment.SELF_PAY.value, _("They will pay themselves (cash or card)")),
             (NOT_SURE, _("I’m not sure")),
