@@ -86,7 +86,9 @@ class ShortlistAddForm(forms.Form):
 class ShortlistItemForm(forms.Form):
     """Names a facility already on the shortlist (to remove or move it)."""
 
-    facility = forms.IntegerField(error_messages={"required": _("Choose a facility."), "invalid": _("Choose a facility.")})
+    facility = forms.IntegerField(
+        error_messages={"required": _("Choose a facility."), "invalid": _("Choose a facility.")}
+    )
 
     def __init__(self, *args, shortlist, **kwargs):
         self.shortlist = shortlist
