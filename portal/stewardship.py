@@ -199,7 +199,7 @@ def _availability_text(availability: Availability) -> str:
 
 def send_invitation(invitation: Invitation, link: str) -> None:
     """Email the invitation link (request.build_absolute_uri(invitation.link_path())), or raise mail.NotSent."""
-    # In the active language: the one the steward's admin is in when inviting (see docs/translation-staff.md).
+    # In the active language when it is sent (the admin's; claim approvals too): the invitee's is not known.
     facility = invitation.facility
     values = {
         "name": facility.name,
