@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.http import HttpResponseRedirect
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from helpline.models import Referral, SearchGap
 
@@ -66,18 +67,18 @@ class ReferralAdmin(ReadOnlyAdmin):
         ("Note", {"fields": ["note", "note_purged_at"]}),
     ]
 
-    @admin.display(description="follow-up")
+    @admin.display(description=_("follow-up"))
     def follow_up(self, referral):
         if referral.follow_up_done_at:
             return f"done: {referral.get_follow_up_outcome_display()}"
         return referral.follow_up_on or "none"
 
-    @admin.display(description="note", boolean=True)
+    @admin.display(description=_("note"), boolean=True)
     def note_kept(self, referral):
         return bool(referral.note)
 
     @admin.action(
-        description="Delete the notes of the selected referrals (the notes cannot be restored)",
+        description=_("Delete the notes of the selected referrals (the notes cannot be restored)"),
         permissions=["delete_notes"],
     )
     def delete_notes(self, request, queryset):

@@ -4,28 +4,29 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from centers.filters import FacilityFilter
 
 UPDATED_WITHIN_CHOICES = [
-    (4, "Last 4 hours"),
-    (12, "Last 12 hours"),
-    (24, "Last 24 hours"),
-    (72, "Last 3 days"),
+    (4, _("Last 4 hours")),
+    (12, _("Last 12 hours")),
+    (24, _("Last 24 hours")),
+    (72, _("Last 3 days")),
 ]
 
 
 class HelplineFacilityFilter(FacilityFilter):
     updated_within = django_filters.TypedChoiceFilter(
-        label="Openings updated",
-        choices=[("", "Any time"), *UPDATED_WITHIN_CHOICES],
+        label=_("Openings updated"),
+        choices=[("", _("Any time")), *UPDATED_WITHIN_CHOICES],
         coerce=int,
         empty_value=None,
         method="filter_updated_within",
-        help_text="Only places whose staff updated their openings in this time.",
+        help_text=_("Only places whose staff updated their openings in this time."),
     )
     on_medication = django_filters.BooleanFilter(
-        label="Accepts patients already on methadone or buprenorphine",
+        label=_("Accepts patients already on methadone or buprenorphine"),
         method="filter_on_medication",
         widget=forms.CheckboxInput,
     )

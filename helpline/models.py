@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from centers.vocabulary import LevelOfCare, Payment
 
@@ -73,19 +74,19 @@ class ReferralQuerySet(models.QuerySet):
 
 class Referral(models.Model):
     class Outcome(models.TextChoices):
-        REFERRED = "referred", "Referred"
-        WARM_HANDOFF = "warm-handoff", "Warm hand-off"
-        FACILITY_FULL = "facility-full", "Facility full"
-        CALLER_DECLINED = "caller-declined", "Caller declined"
-        OTHER = "other", "Other"
+        REFERRED = "referred", _("Referred")
+        WARM_HANDOFF = "warm-handoff", _("Warm hand-off")
+        FACILITY_FULL = "facility-full", _("Facility full")
+        CALLER_DECLINED = "caller-declined", _("Caller declined")
+        OTHER = "other", _("Other")
 
     class FollowUpOutcome(models.TextChoices):
-        ENTERED_TREATMENT = "entered-treatment", "Entered treatment"
-        APPOINTMENT_SET = "appointment-set", "Has an appointment"
-        STILL_LOOKING = "still-looking", "Still looking"
-        NOT_REACHED = "not-reached", "Could not reach"
-        DECLINED = "declined", "No longer wants help"
-        OTHER = "other", "Other"
+        ENTERED_TREATMENT = "entered-treatment", _("Entered treatment")
+        APPOINTMENT_SET = "appointment-set", _("Has an appointment")
+        STILL_LOOKING = "still-looking", _("Still looking")
+        NOT_REACHED = "not-reached", _("Could not reach")
+        DECLINED = "declined", _("No longer wants help")
+        OTHER = "other", _("Other")
 
     worker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="referrals")
     # Kept when a facility is deleted, so reports stay true; facility_name and area are copied at logging time.
@@ -104,8 +105,10 @@ class Referral(models.Model):
     note = models.TextField(
         max_length=500,
         blank=True,
-        help_text="Do not enter the caller's name, phone number, date of birth or anything else that identifies "
-        "them. Notes are deleted after the retention period.",
+        help_text=_(
+            "Do not enter the caller's name, phone number, date of birth or anything else that identifies "
+            "them. Notes are deleted after the retention period."
+        ),
     )
     note_purged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -167,8 +170,8 @@ class SearchGap(models.Model):
     """
 
     class Surface(models.TextChoices):
-        PUBLIC = "public", "Public search"
-        HELPLINE = "helpline", "Helpline workspace"
+        PUBLIC = "public", _("Public search")
+        HELPLINE = "helpline", _("Helpline workspace")
 
     searched_on = models.DateField(default=timezone.localdate, db_index=True)
     surface = models.CharField(max_length=16, choices=Surface.choices)
@@ -178,7 +181,7 @@ class SearchGap(models.Model):
     longitude = models.FloatField()
     radius = models.CharField(max_length=8)
     level_of_care = models.CharField(max_length=32, choices=LevelOfCare.choices, blank=True)
-    searches = models.PositiveIntegerField(default=1, help_text="How many searches found nothing here that day.")
+    searches = models.PositiveIntegerField(default=1, help_text=_("How many searches found nothing here that day."))
 
     objects = SearchGapQuerySet.as_manager()
 

@@ -8,6 +8,9 @@ from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from centers.models import Facility
 from centers.vocabulary import LEVEL_OF_CARE_LABEL, LevelOfCare, Payment
@@ -20,7 +23,7 @@ MOST_FACILITY_MATCHES = 50
 DATE_INVALID = "Please enter a date like 2025-03-31."
 DATE_ERRORS = {"invalid": DATE_INVALID}
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
-DATE_OUT_OF_RANGE = f"Please enter a date from {FIRST_DAY} to {LAST_DAY}."
+DATE_OUT_OF_RANGE = format_lazy(_("Please enter a date from {first} to {last}."), first=FIRST_DAY, last=LAST_DAY)
 
 
 def facilities_to_choose(params) -> tuple[str, QuerySet]:
@@ -70,43 +73,43 @@ class DateInput(forms.DateInput):
 class ReferralForm(forms.ModelForm):
     facility = FacilityChoiceField(
         queryset=Facility.objects.none(),
-        label="Facility",
+        label=_("Facility"),
         empty_label="Choose the facility",
         error_messages={
-            "required": "Please choose the facility you referred the caller to.",
-            "invalid_choice": "Please choose one of the facilities listed.",
+            "required": _("Please choose the facility you referred the caller to."),
+            "invalid_choice": _("Please choose one of the facilities listed."),
         },
     )
     level_sought = forms.ChoiceField(
-        label="Type of care they need",
+        label=_("Type of care they need"),
         choices=[("", "Not sure or didn't ask"), *LevelOfCare.choices],
         required=False,
-        error_messages={"invalid_choice": "Please choose one of the types of care listed."},
+        error_messages={"invalid_choice": _("Please choose one of the types of care listed.")},
     )
     payment = forms.ChoiceField(
-        label="How they will pay",
+        label=_("How they will pay"),
         choices=[("", "Not sure or didn't ask"), *Payment.choices],
         required=False,
-        error_messages={"invalid_choice": "Please choose one of the ways to pay listed."},
+        error_messages={"invalid_choice": _("Please choose one of the ways to pay listed.")},
     )
     outcome = forms.ChoiceField(
-        label="What happened?",
+        label=_("What happened?"),
         choices=Referral.Outcome.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Please choose what happened.",
-            "invalid_choice": "Please choose one of the outcomes listed.",
+            "required": _("Please choose what happened."),
+            "invalid_choice": _("Please choose one of the outcomes listed."),
         },
     )
     follow_up_on = forms.DateField(
-        label="Follow-up call (optional)",
+        label=_("Follow-up call (optional)"),
         required=False,
         widget=DateInput,
-        help_text="The day to call the caller back. Leave empty if there is no follow-up.",
+        help_text=_("The day to call the caller back. Leave empty if there is no follow-up."),
         error_messages=DATE_ERRORS,
     )
     note = MultilineField(
-        label="Note (optional)",
+        label=_("Note (optional)"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -131,7 +134,9 @@ class ReferralForm(forms.ModelForm):
     def clean_follow_up_on(self):
         day = self.cleaned_data["follow_up_on"]
         if day and day < timezone.localdate():
-            raise forms.ValidationError("The follow-up date can't be in the past. Choose today or a later day.")
+            raise forms.ValidationError(
+                gettext("The follow-up date can't be in the past. Choose today or a later day.")
+            )
         return day
 
     def save(self, worker):
@@ -143,11 +148,11 @@ class ReferralForm(forms.ModelForm):
 
 class CompleteFollowUpForm(forms.ModelForm):
     follow_up_outcome = forms.ChoiceField(
-        label="How did the follow-up go?",
+        label=_("How did the follow-up go?"),
         choices=Referral.FollowUpOutcome.choices,
         error_messages={
-            "required": "Please choose how the follow-up went.",
-            "invalid_choice": "Please choose one of the answers listed.",
+            "required": _("Please choose how the follow-up went."),
+            "invalid_choice": _("Please choose one of the answers listed."),
         },
     )
 
@@ -170,8 +175,8 @@ class PeriodForm(forms.Form):
         self.label_suffix = ""
         # "from" is a Python keyword, so these can't be declared as class attributes.
         self.fields = {
-            "from": forms.DateField(label="From", required=False, widget=DateInput, error_messages=DATE_ERRORS),
-            "to": forms.DateField(label="To", required=False, widget=DateInput, error_messages=DATE_ERRORS),
+            "from": forms.DateField(label=_("From"), required=False, widget=DateInput, error_messages=DATE_ERRORS),
+            "to": forms.DateField(label=_("To"), required=False, widget=DateInput, error_messages=DATE_ERRORS),
             **self.fields,
         }
 
@@ -192,7 +197,7 @@ class PeriodForm(forms.Form):
         data = super().clean()
         start, end = data.get("from"), data.get("to")
         if start and end and start > end:
-            self.add_error("to", "The end date must be on or after the start date.")
+            self.add_error("to", gettext("The end date must be on or after the start date."))
         return data
 
     def period(self) -> tuple[date | None, date | None]:
@@ -211,5 +216,5 @@ class GapFilterForm(PeriodForm):
         label=LEVEL_OF_CARE_LABEL,
         choices=[("", "Any search"), *LevelOfCare.choices],
         required=False,
-        error_messages={"invalid_choice": "Please choose one of the types of care listed."},
+        error_messages={"invalid_choice": _("Please choose one of the types of care listed.")},
     )

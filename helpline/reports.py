@@ -10,7 +10,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from centers.geo import STATE_NAMES
@@ -48,7 +50,10 @@ def log_referral(request):
     form = ReferralForm(data, facilities=facilities, initial=initial_from(request.GET))
     if form.is_bound and form.is_valid():
         referral = form.save(worker=request.user)
-        messages.success(request, f"Referral logged: {referral.facility_name}, {referral.get_outcome_display()}.")
+        message = gettext("Referral logged: %(facility)s, %(outcome)s.")
+        messages.success(
+            request, message % {"facility": referral.facility_name, "outcome": referral.get_outcome_display()}
+        )
         return redirect("helpline:referrals")
     context = {"form": form, "chosen_by": chosen_by, "query": request.GET.get("q", "")}
     return render(request, "helpline/reports/log_referral.html", context, status=400 if form.is_bound else 200)
@@ -94,15 +99,16 @@ def complete_follow_up(request, pk):
     referrals = Referral.objects.visible_to(request.user)
     referral = get_object_or_404(referrals.filter(follow_up_on__isnull=False), pk=pk)
     if referral.follow_up_done_at:
-        messages.info(request, f"That follow-up ({referral.facility_name}) was already marked done.")
+        message = gettext("That follow-up (%(facility)s) was already marked done.")
+        messages.info(request, message % {"facility": referral.facility_name})
         return redirect("helpline:follow-ups")
     form = CompleteFollowUpForm(request.POST, instance=referral)
     if not form.is_valid():
         return render_follow_ups(request, failed=referral, form=form, status=400)
     form.save()
-    messages.success(
-        request, f"Follow-up marked done: {referral.facility_name}, {referral.get_follow_up_outcome_display()}."
-    )
+    message = gettext("Follow-up marked done: %(facility)s, %(outcome)s.")
+    outcome = referral.get_follow_up_outcome_display()
+    messages.success(request, message % {"facility": referral.facility_name, "outcome": outcome})
     return redirect("helpline:follow-ups")
 
 
@@ -132,11 +138,11 @@ class ReportTable:
 
 
 def state_label(code: str) -> str:
-    return STATE_NAMES.get(code, code) or "State not known"
+    return STATE_NAMES.get(code, code) or gettext("State not known")
 
 
 def level_label(value: str) -> str:
-    return LevelOfCare(value).short_label if value in LevelOfCare.values else "Not recorded"
+    return LevelOfCare(value).short_label if value in LevelOfCare.values else gettext("Not recorded")
 
 
 def outcome_label(value: str) -> str:
@@ -163,36 +169,42 @@ def referral_tables(form: PeriodForm) -> list[ReportTable]:
     full = referrals.facility_full()
     return [
         ReportTable(
-            "by-week", "Referrals by week", "Week (starting Monday)", week_rows(referrals.count_by_week(*form.weeks()))
+            "by-week",
+            _("Referrals by week"),
+            _("Week (starting Monday)"),
+            week_rows(referrals.count_by_week(*form.weeks())),
         ),
         ReportTable(
             "by-outcome",
-            "Referrals by outcome",
-            "Outcome",
+            _("Referrals by outcome"),
+            _("Outcome"),
             _rows(referrals.count_by("outcome"), "outcome", outcome_label),
         ),
         ReportTable(
             "by-level",
-            "Referrals by type of care sought",
+            _("Referrals by type of care sought"),
             LEVEL_OF_CARE_LABEL,
             _rows(referrals.count_by("level_sought"), "level_sought", level_label),
         ),
         ReportTable(
-            "by-state", "Referrals by state", "State", _rows(referrals.count_by("state"), "state", state_label)
+            "by-state", _("Referrals by state"), _("State"), _rows(referrals.count_by("state"), "state", state_label)
         ),
         ReportTable(
             "full-by-level",
-            "Facility full, by type of care sought",
+            _("Facility full, by type of care sought"),
             LEVEL_OF_CARE_LABEL,
             _rows(full.count_by("level_sought"), "level_sought", level_label),
         ),
         ReportTable(
-            "full-by-state", "Facility full, by state", "State", _rows(full.count_by("state"), "state", state_label)
+            "full-by-state",
+            _("Facility full, by state"),
+            _("State"),
+            _rows(full.count_by("state"), "state", state_label),
         ),
         ReportTable(
             "full-by-county",
-            "Facility full, by county",
-            "County",
+            _("Facility full, by county"),
+            _("County"),
             [
                 Row(county_label(row["county"], row["state"]), county_label(row["county"], row["state"]), row["count"])
                 for row in full.count_by("state", "county")
@@ -225,13 +237,16 @@ def supervisor_reports_csv(request):
     form = PeriodForm(request.GET)
     if not form.is_valid():
         errors = " ".join(error for errors in form.errors.values() for error in errors)
-        return HttpResponse(f"Please check the dates. {errors}", status=400, content_type="text/plain; charset=utf-8")
+        message = gettext("Please check the dates.")
+        return HttpResponse(f"{message} {errors}", status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="finder-referrals-{timezone.localdate()}.csv"'
     writer = SpreadsheetSafeWriter(response)
     writer.writerow(["table", "key", "count"])
-    for table in referral_tables(form):
-        writer.writerows([table.title, row.key, row.count] for row in table.rows)
+    # A CSV is data for spreadsheets and other systems: its table names stay English in either language.
+    with translation.override("en"):
+        for table in referral_tables(form):
+            writer.writerows([str(table.title), row.key, row.count] for row in table.rows)
     return response
 
 
@@ -242,7 +257,11 @@ def gap_points(rows) -> tuple[list[PlotPoint], list[tuple[str, int]]]:
     """Points for the map, and the searches outside the lower 48 states (off its first view) counted by state."""
     points, elsewhere = [], {}
     for row in rows:
-        label = f"{state_label(row['state'])} near {row['latitude']:.1f}, {row['longitude']:.1f}"
+        label = gettext("%(state)s near %(latitude).1f, %(longitude).1f") % {
+            "state": state_label(row["state"]),
+            "latitude": row["latitude"],
+            "longitude": row["longitude"],
+        }
         points.append(PlotPoint(row["latitude"], row["longitude"], row["count"], label))
         if not in_lower_48(row["latitude"], row["longitude"]):
             name = state_label(row["state"])
@@ -255,7 +274,7 @@ def gap_areas(rows) -> list[dict]:
         {
             "state": state_label(row["state"]),
             "point": f"{row['latitude']:.1f}, {row['longitude']:.1f}",
-            "level": level_label(row["level_of_care"]) if row["level_of_care"] else "Any type of care",
+            "level": level_label(row["level_of_care"]) if row["level_of_care"] else gettext("Any type of care"),
             "count": row["count"],
         }
         for row in rows

@@ -7,13 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
 from centers.models import Facility
 
 SESSION_KEY = "helpline_shortlist"
 MAX_FACILITIES = 10
 UP, DOWN = "up", "down"
 
-HELP_LINE = "Help 24/7: 1-800-662-4357. Crisis: 988"
+# Translators: the last line of a text message. Plain letters only (no accents or curly quotes): one such
+# character turns the whole message into the shorter Unicode kind of text message. Keep it this short.
+HELP_LINE = _("Help 24/7: 1-800-662-4357. Crisis: 988")
 # Fits three facilities in one text message thread of under 480 characters (about three SMS parts).
 NAME_LIMIT = 40
 STREET_LIMIT = 32
@@ -106,41 +113,65 @@ def shortlist_text(facilities: Iterable[Facility]) -> str:
         + f", {short_address(facility)}"
         for number, facility in enumerate(facilities, start=1)
     ]
-    return "\n".join([*lines, HELP_LINE])
+    return "\n".join([*lines, str(HELP_LINE)])
+
+
+INTAKE = pgettext_lazy("phone number", "Intake")
+MAIN = pgettext_lazy("phone number", "Main")
+HOTLINE = pgettext_lazy("phone number", "24-hour")
+
+
+def caller_language(value: str | None = None) -> str:
+    """The language code for a hand-out: ``value`` if it is one of settings.LANGUAGES, else the interface's."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    if value in codes:
+        return value
+    return translation.get_supported_language_variant(translation.get_language() or settings.LANGUAGE_CODE)
 
 
 def phone_numbers(facility: Facility) -> list[tuple[str, str]]:
     """(label, number) for each different phone number, the one a new patient should call first."""
     numbers, seen = [], set()
-    for label, number in (("Intake", facility.intake_phone), ("Main", facility.phone), ("24-hour", facility.hotline)):
+    for label, number in ((INTAKE, facility.intake_phone), (MAIN, facility.phone), (HOTLINE, facility.hotline)):
         if number and number not in seen:
-            numbers.append((label, number))
+            numbers.append((str(label), number))
             seen.add(number)
     return numbers
 
 
+def shortlist_email_subject() -> str:
+    return gettext("Treatment options from the helpline")
+
+
 def shortlist_email_text(facilities: Iterable[Facility], *, note: str = "", link: Callable[[Facility], str]) -> str:
-    """The list as an email: the same facilities with every phone number, full address, care and payment."""
-    intro = "Here are the treatment options we talked about:"
+    """The list as an email: the same facilities with every phone number, full address, care and payment.
+
+    In the active language (the caller's: see helpline.forms.ShortlistEmailForm.send); names, addresses, hours
+    and the worker's note stay as written."""
+    intro = gettext("Here are the treatment options we talked about:")
     parts = [note.strip(), intro] if note.strip() else [intro]
     for number, facility in enumerate(facilities, start=1):
         lines = [f"{number}) {facility.name}" + (f" ({facility.name2})" if facility.name2 else "")]
         lines += [f"   {label}: {phone}" for label, phone in phone_numbers(facility)]
-        lines.append(f"   Address: {facility.full_address}")
-        care = [level.short_label for level in facility.levels_of_care]
-        care += [medication.short_label for medication in facility.medications]
+        lines.append("   " + gettext("Address: %(address)s") % {"address": facility.full_address})
+        care = [str(level.short_label) for level in facility.levels_of_care]
+        care += [str(medication.short_label) for medication in facility.medications]
         if care:
-            lines.append(f"   Care: {', '.join(care)}")
+            lines.append("   " + gettext("Care: %(care)s") % {"care": ", ".join(care)})
         if facility.payments:
-            lines.append(f"   Payment: {', '.join(payment.label for payment in facility.payments)}")
+            payments = ", ".join(str(payment.label) for payment in facility.payments)
+            lines.append("   " + gettext("Payment: %(payments)s") % {"payments": payments})
         if facility.intake_hours:
-            lines.append(f"   When to call or walk in: {' '.join(facility.intake_hours.split())}")
-        lines.append(f"   More: {link(facility)}")
+            hours = " ".join(facility.intake_hours.split())
+            lines.append("   " + gettext("When to call or walk in: %(hours)s") % {"hours": hours})
+        lines.append("   " + gettext("More: %(link)s") % {"link": link(facility)})
         parts.append("\n".join(lines))
     parts += [
-        "Please call before you go: services, insurance and openings change.",
-        "SAMHSA National Helpline: 1-800-662-4357 (free, confidential, 24/7, English and Spanish).\n"
-        "988 Suicide & Crisis Lifeline: call or text 988.\n"
-        "Emergency: 911.",
+        gettext("Please call before you go: services, insurance and openings change."),
+        gettext("SAMHSA National Helpline: 1-800-662-4357 (free, confidential, 24/7, English and Spanish).")
+        + "\n"
+        + gettext("988 Suicide & Crisis Lifeline: call or text 988.")
+        + "\n"
+        + gettext("Emergency: 911."),
     ]
     return "\n\n".join(parts) + "\n"

@@ -9,6 +9,8 @@ from typing import ClassVar
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from centers.models import Availability, AvailabilityStatus, Facility
 from centers.models.availability import fresh_since
@@ -32,48 +34,48 @@ class AvailabilityForm(forms.Form):
     level = forms.ChoiceField(
         label=LEVEL_OF_CARE_LABEL,
         choices=LevelOfCare.choices,
-        error_messages={"invalid_choice": "Choose a type of care."},
+        error_messages={"invalid_choice": _("Choose a type of care.")},
     )
     status = forms.ChoiceField(
-        label="Can you take a new patient?",
-        choices=[("", "Choose…"), *AvailabilityStatus.choices],
+        label=_("Can you take a new patient?"),
+        choices=[("", _("Choose…")), *AvailabilityStatus.choices],
         required=False,
-        error_messages={"invalid_choice": "Choose accepting, waitlist or not accepting."},
+        error_messages={"invalid_choice": _("Choose accepting, waitlist or not accepting.")},
     )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
     details = forms.BooleanField(required=False, widget=forms.HiddenInput)
     open_slots = forms.IntegerField(
-        label="Open beds or slots",
+        label=_("Open beds or slots"),
         required=False,
         min_value=0,
         max_value=999,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        help_text="Leave blank if you'd rather not say.",
+        help_text=_("Leave blank if you'd rather not say."),
         error_messages={
-            "invalid": "Enter a whole number, like 3.",
-            "min_value": "Enter a number from 0 to 999.",
-            "max_value": "Enter a number from 0 to 999.",
+            "invalid": _("Enter a whole number, like 3."),
+            "min_value": _("Enter a number from 0 to 999."),
+            "max_value": _("Enter a number from 0 to 999."),
         },
     )
     waitlist_days = forms.IntegerField(
-        label="Waitlist, in days",
+        label=_("Waitlist, in days"),
         required=False,
         min_value=0,
         max_value=365,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        help_text="About how long a new patient waits today.",
+        help_text=_("About how long a new patient waits today."),
         error_messages={
-            "invalid": "Enter a whole number of days, like 7.",
-            "min_value": "Enter a number of days from 0 to 365.",
-            "max_value": "Enter a number of days from 0 to 365.",
+            "invalid": _("Enter a whole number of days, like 7."),
+            "min_value": _("Enter a number of days from 0 to 365."),
+            "max_value": _("Enter a number of days from 0 to 365."),
         },
     )
     note = forms.CharField(
-        label="Note for families",
+        label=_("Note for families"),
         required=False,
         max_length=200,
-        help_text="Short, up to 200 characters: “Call before noon”.",
-        error_messages={"max_length": "Keep the note to 200 characters or fewer (it has %(show_value)d)."},
+        help_text=_("Short, up to 200 characters: “Call before noon”."),
+        error_messages={"max_length": _("Keep the note to 200 characters or fewer (it has %(show_value)d).")},
     )
 
     def __init__(self, data=None, *, facility: Facility, initial=None):
@@ -95,9 +97,11 @@ class AvailabilityForm(forms.Form):
             self.availability = self.facility.availability.filter(level=level).first()
         if data.get("confirm"):
             if level and self.availability is None:
-                raise ValidationError("There is nothing to confirm yet. Choose accepting, waitlist or not accepting.")
+                raise ValidationError(
+                    gettext("There is nothing to confirm yet. Choose accepting, waitlist or not accepting.")
+                )
         elif not data.get("status") and "status" not in self.errors:
-            self.add_error("status", "Choose accepting, waitlist or not accepting.")
+            self.add_error("status", gettext("Choose accepting, waitlist or not accepting."))
         return data
 
     @property
@@ -120,14 +124,21 @@ class AvailabilityForm(forms.Form):
                 status = None
         availability = Availability.objects.answer(self.facility, data["level"], user, status=status, details=details)
         if availability is None:
-            self.add_error(None, "That answer was removed a moment ago. Choose accepting, waitlist or not accepting.")
+            self.add_error(
+                None, gettext("That answer was removed a moment ago. Choose accepting, waitlist or not accepting.")
+            )
         return availability
 
     def saved_message(self, availability: Availability) -> str:
-        verb = "confirmed" if self.cleaned_data["confirm"] else "saved"
-        return (
-            f"{self.level_of_care.label}: {availability.get_status_display()}, {verb} {clock(availability.updated_at)}"
-        )
+        if self.cleaned_data["confirm"]:
+            message = gettext("%(level)s: %(status)s, confirmed %(time)s")
+        else:
+            message = gettext("%(level)s: %(status)s, saved %(time)s")
+        return message % {
+            "level": self.level_of_care.label,
+            "status": availability.get_status_display(),
+            "time": clock(availability.updated_at),
+        }
 
 
 @dataclass
@@ -139,9 +150,9 @@ class LevelAvailability:
     form: AvailabilityForm
     # One big button each; the words are short so three fit across a phone.
     buttons: ClassVar = (
-        (AvailabilityStatus.ACCEPTING, "Accepting"),
-        (AvailabilityStatus.WAITLIST, "Waitlist"),
-        (AvailabilityStatus.NOT_ACCEPTING, "Not accepting"),
+        (AvailabilityStatus.ACCEPTING, _("Accepting")),
+        (AvailabilityStatus.WAITLIST, _("Waitlist")),
+        (AvailabilityStatus.NOT_ACCEPTING, _("Not accepting")),
     )
 
     @property

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from centers.models import Facility, Service
 from centers.normalize import PHONE_RE, normalize_phone, normalize_url
@@ -90,11 +92,11 @@ class ListingForm(forms.ModelForm):
     """What staff may change on their listing. Names, address, phones and medications go to review."""
 
     website = forms.CharField(
-        label="Website",
+        label=_("Website"),
         required=False,
         max_length=500,
         widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}),
-        help_text="For example: www.example.org",
+        help_text=_("For example: www.example.org"),
     )
 
     class Meta:
@@ -192,7 +194,7 @@ class ListingForm(forms.ModelForm):
             return ""
         if not PHONE_RE.fullmatch(text):
             raise ValidationError(
-                "Enter a 10-digit US phone number, like (404) 555-0100. Add “ext. 12” for an extension."
+                gettext("Enter a 10-digit US phone number, like (404) 555-0100. Add “ext. 12” for an extension.")
             )
         return normalize_phone(text)
 
@@ -209,12 +211,12 @@ class ListingForm(forms.ModelForm):
         try:
             return normalize_url(self.cleaned_data["website"])
         except ValidationError:
-            raise ValidationError("Enter a web address, like www.example.org.") from None
+            raise ValidationError(gettext("Enter a web address, like www.example.org.")) from None
 
     def clean_zip_code(self):
         zip_code = self.cleaned_data["zip_code"].strip()
         if not (len(zip_code) == 5 and zip_code.isdigit()):
-            raise ValidationError("Enter a 5-digit ZIP code, like 30303.")
+            raise ValidationError(gettext("Enter a 5-digit ZIP code, like 30303."))
         return zip_code
 
     def clean_hours(self):
@@ -277,14 +279,16 @@ class ListingForm(forms.ModelForm):
 def saved_summary(live: dict, change: PendingChange | None) -> str:
     """The message after saving a listing edit."""
     if not live and change is None:
-        return "Nothing changed, so nothing was saved."
+        return gettext("Nothing changed, so nothing was saved.")
     parts = []
     if live:
-        parts.append("Your changes are live on Finder now.")
+        parts.append(gettext("Your changes are live on Finder now."))
     if change is not None:
         parts.append(
-            "Changes to the name, address, phone numbers or medications are waiting for the Finder team to check; "
-            "families see the old details until then."
+            gettext(
+                "Changes to the name, address, phone numbers or medications are waiting for the Finder team to "
+                "check; families see the old details until then."
+            )
         )
     return " ".join(parts)
 
@@ -294,11 +298,11 @@ def saved_summary(live: dict, change: PendingChange | None) -> str:
 
 class ResolveReportForm(forms.Form):
     note = forms.CharField(
-        label="What did you fix?",
+        label=_("What did you fix?"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="If they left an email address, the person who reported it gets this note.",
-        error_messages={"required": "Say what you fixed or checked, so the person who reported it knows."},
+        help_text=_("If they left an email address, the person who reported it gets this note."),
+        error_messages={"required": _("Say what you fixed or checked, so the person who reported it knows.")},
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import ClaimRequest, ProblemReport
 
@@ -28,7 +30,7 @@ class HoneypotForm(forms.Form):
     """
 
     website = forms.CharField(
-        label="Leave this empty. It is here to stop automated spam.",
+        label=_("Leave this empty. It is here to stop automated spam."),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
@@ -45,12 +47,12 @@ class HoneypotForm(forms.Form):
 # ModelForm first: it and Form use different metaclasses, and Django's docs ask for this order.
 class ProblemReportForm(forms.ModelForm, HoneypotForm):
     kind = forms.ChoiceField(
-        label="What is wrong?",
+        label=_("What is wrong?"),
         choices=ProblemReport.Kind.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Please choose what is wrong with this listing.",
-            "invalid_choice": "Please choose one of the options listed.",
+            "required": _("Please choose what is wrong with this listing."),
+            "invalid_choice": _("Please choose one of the options listed."),
         },
     )
 
@@ -108,5 +110,7 @@ class ClaimRequestForm(forms.ModelForm, HoneypotForm):
     def clean_phone(self):
         phone = self.cleaned_data["phone"]
         if len(re.sub(r"\D", "", phone)) < 10:
-            raise forms.ValidationError("Please enter a full phone number with area code, like (404) 555-0100.")
+            raise forms.ValidationError(
+                gettext("Please enter a full phone number with area code, like (404) 555-0100.")
+            )
         return phone

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from centers.models import Availability, Facility
 from centers.models.facility import stale_before
@@ -197,15 +199,28 @@ def _availability_text(availability: Availability) -> str:
 
 def send_invitation(invitation: Invitation, link: str) -> None:
     """Email the invitation link (request.build_absolute_uri(invitation.link_path())), or raise mail.NotSent."""
+    # In the active language when it is sent (the admin's; claim approvals too): the invitee's is not known.
     facility = invitation.facility
-    expires = timezone.localtime(invitation.expires_at)
-    mail.send(
-        f"Finder: keep the listing for {facility.name} up to date",
-        f"You've been invited to update the Finder listing for {facility.name} "
-        f"({facility.city}, {facility.state}) as {invitation.get_role_display().lower()}.\n\n"
-        "Families use Finder to find treatment. Keeping your availability and phone numbers current "
-        "means fewer wasted calls when someone is ready for help.\n\n"
-        f"Set your password and start here:\n{link}\n\n"
-        f"This link works once, until {expires:%B %d, %Y}. If you weren't expecting it, you can ignore this email.\n",
-        invitation.email,
+    values = {
+        "name": facility.name,
+        "city": facility.city,
+        "state": facility.state,
+        "role": invitation.get_role_display().lower(),
+        "link": link,
+        "expires": date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT"),
+    }
+    subject = gettext("Finder: keep the listing for %(name)s up to date") % values
+    body = "\n\n".join(
+        [
+            gettext("You've been invited to update the Finder listing for %(name)s (%(city)s, %(state)s) as %(role)s.")
+            % values,
+            gettext(
+                "Families use Finder to find treatment. Keeping your availability and phone numbers current "
+                "means fewer wasted calls when someone is ready for help."
+            ),
+            gettext("Set your password and start here:\n%(link)s") % values,
+            gettext("This link works once, until %(expires)s. If you weren't expecting it, you can ignore this email.")
+            % values,
+        ]
     )
+    mail.send(subject, body + "\n", invitation.email)

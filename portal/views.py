@@ -11,6 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from centers.models.availability import fresh_since
@@ -119,7 +120,7 @@ def verify_listing(request, pk):
     if not membership.can_edit_listing:
         return not_allowed(request, membership)
     membership.facility.mark_verified(request.user, VerifiedBy.FACILITY_STAFF)
-    messages.success(request, "Thank you. Families now see that your staff confirmed this listing today.")
+    messages.success(request, gettext("Thank you. Families now see that your staff confirmed this listing today."))
     return redirect("portal:facility", pk=pk)
 
 
@@ -131,16 +132,18 @@ def resolve_report(request, pk, report_pk):
         return not_allowed(request, membership)
     report = get_object_or_404(membership.facility.problem_reports, pk=report_pk)
     if report.status == ProblemReport.Status.RESOLVED:
-        messages.info(request, "That report was already resolved.")
+        messages.info(request, gettext("That report was already resolved."))
         return redirect("portal:facility", pk=pk)
     form = ResolveReportForm(request.POST, auto_id=f"report-{report.pk}-%s")
     if not form.is_valid():
         return render_facility(request, membership, report_form=form, report=report, status=400)
     told = report.resolve(request.user, form.cleaned_data["note"])
-    reply = " We emailed the person who reported it." if told else ""
-    if report.contact_email and not told:
-        reply = " The email to the person who reported it could not be sent."
-    messages.success(request, f"Report resolved: “{report.get_kind_display()}”.{reply}")
+    message = gettext("Report resolved: “%(kind)s”.") % {"kind": report.get_kind_display()}
+    if told:
+        message += " " + gettext("We emailed the person who reported it.")
+    elif report.contact_email:
+        message += " " + gettext("The email to the person who reported it could not be sent.")
+    messages.success(request, message)
     return redirect("portal:facility", pk=pk)
 
 
@@ -153,7 +156,7 @@ def accept_invitation(request, token):
     try:
         if situation == "join" and request.method == "POST":
             invitation.accept(request.user)
-            messages.success(request, f"You can now update {invitation.facility.name}.")
+            messages.success(request, gettext("You can now update %(name)s.") % {"name": invitation.facility.name})
             return redirect("portal:home")
         form = None
         if situation == "new-account":
@@ -161,7 +164,8 @@ def accept_invitation(request, token):
             if form.is_bound and form.is_valid():
                 user = form.save()
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, f"Welcome to Finder. You can now update {invitation.facility.name}.")
+                message = gettext("Welcome to Finder. You can now update %(name)s.")
+                messages.success(request, message % {"name": invitation.facility.name})
                 return redirect("portal:home")
     except InvitationAlreadyUsed:
         # Used by another request a moment ago (a double submit, or two people with one link).

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from centers.models import Availability, Facility
 from centers.vocabulary import VerifiedBy
@@ -62,9 +63,9 @@ class AvailabilityInline(admin.TabularInline):
 
 class FacilityForm(forms.ModelForm):
     mark_verified = forms.BooleanField(
-        label="I checked this listing today",
+        label=_("I checked this listing today"),
         required=False,
-        help_text="Marks the listing verified by the Finder team when you save.",
+        help_text=_("Marks the listing verified by the Finder team when you save."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -162,15 +163,15 @@ class FacilityAdmin(PlainHistoryAdmin):
 
     # Columns
 
-    @admin.display(description="last verified", ordering="last_verified_at")
+    @admin.display(description=_("last verified"), ordering="last_verified_at")
     def last_verified(self, facility):
         return verified_badge(facility.last_verified_at)
 
-    @admin.display(description="availability", ordering="availability_updated_at")
+    @admin.display(description=_("availability"), ordering="availability_updated_at")
     def availability_age(self, facility):
         return availability_badge(facility.availability_updated_at)
 
-    @admin.display(description="open reports", ordering="open_report_count")
+    @admin.display(description=_("open reports"), ordering="open_report_count")
     def open_reports(self, facility):
         if not facility.open_report_count:
             return "0"
@@ -180,7 +181,7 @@ class FacilityAdmin(PlainHistoryAdmin):
 
     # Actions
 
-    @admin.action(description="Mark verified (I checked the selected listings today)")
+    @admin.action(description=_("Mark verified (I checked the selected listings today)"))
     def mark_verified(self, request, queryset):
         count = 0
         for facility in queryset:
@@ -189,11 +190,11 @@ class FacilityAdmin(PlainHistoryAdmin):
             count += 1
         self.message_user(request, f"{count} {model_ngettext(self.opts, count)} marked verified.")
 
-    @admin.action(description="Unlist (hide from search)")
+    @admin.action(description=_("Unlist (hide from search)"))
     def unlist(self, request, queryset):
         self._set_listed(request, queryset, listed=False)
 
-    @admin.action(description="Relist (show in search)")
+    @admin.action(description=_("Relist (show in search)"))
     def relist(self, request, queryset):
         self._set_listed(request, queryset, listed=True)
 
@@ -214,7 +215,7 @@ class FacilityAdmin(PlainHistoryAdmin):
             message += f" {unchanged} already {'were' if unchanged > 1 else 'was'}."
         self.message_user(request, message)
 
-    @admin.action(description="Export selected as CSV")
+    @admin.action(description=_("Export selected as CSV"))
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="finder-facilities-{timezone.localdate()}.csv"'
@@ -265,7 +266,7 @@ class AvailabilityAdmin(PlainHistoryAdmin):
     search_fields = ["facility__name", "facility__city"]
     ordering = ["-updated_at"]
 
-    @admin.display(description="updated", ordering="updated_at")
+    @admin.display(description=_("updated"), ordering="updated_at")
     def updated(self, availability):
         return availability_badge(availability.updated_at)
 

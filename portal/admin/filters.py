@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from centers.models.availability import fresh_since
 from centers.vocabulary import LevelOfCare, Source
@@ -11,7 +13,7 @@ from portal import stewardship
 
 
 class LevelOfCareFilter(admin.SimpleListFilter):
-    title = "type of care"
+    title = _("type of care")
     parameter_name = "level"
 
     def lookups(self, request, model_admin):
@@ -26,11 +28,11 @@ class LevelOfCareFilter(admin.SimpleListFilter):
 class ListedFilter(admin.SimpleListFilter):
     """What the public sees: listed and not closed (FacilityQuerySet.listed)."""
 
-    title = "shown in search"
+    title = _("shown in search")
     parameter_name = "listed"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Shown in search"), ("no", "Hidden (unlisted or closed)")]
+        return [("yes", _("Shown in search")), ("no", _("Hidden (unlisted or closed)"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -41,7 +43,7 @@ class ListedFilter(admin.SimpleListFilter):
 
 
 class VerifiedFilter(admin.SimpleListFilter):
-    title = "last verified"
+    title = _("last verified")
     parameter_name = "verified"
     # The dashboard links to finer buckets too; the one in use is added to the list so it shows as selected.
     offered = ["0-30", "30-180", "stale"]
@@ -56,15 +58,15 @@ class VerifiedFilter(admin.SimpleListFilter):
 
 
 class AvailabilityFilter(admin.SimpleListFilter):
-    title = "availability updated"
+    title = _("availability updated")
     parameter_name = "availability"
 
     def lookups(self, request, model_admin):
         hours = settings.FINDER_AVAILABILITY_FRESH_HOURS
         return [
-            ("fresh", f"In the last {hours} hours"),
-            ("outdated", f"Over {hours} hours ago"),
-            ("never", "Never set"),
+            ("fresh", gettext("In the last %(hours)d hours") % {"hours": hours}),
+            ("outdated", gettext("Over %(hours)d hours ago") % {"hours": hours}),
+            ("never", _("Never set")),
         ]
 
     def queryset(self, request, queryset):
@@ -73,11 +75,11 @@ class AvailabilityFilter(admin.SimpleListFilter):
 
 
 class OpenReportsFilter(admin.SimpleListFilter):
-    title = "open problem reports"
+    title = _("open problem reports")
     parameter_name = "open_reports"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Has open reports"), ("no", "None open")]
+        return [("yes", _("Has open reports")), ("no", _("None open"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -88,11 +90,11 @@ class OpenReportsFilter(admin.SimpleListFilter):
 
 
 class StaffFilter(admin.SimpleListFilter):
-    title = "facility staff"
+    title = _("facility staff")
     parameter_name = "staff"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Has staff members"), ("no", "No staff member")]
+        return [("yes", _("Has staff members")), ("no", _("No staff member"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -103,11 +105,11 @@ class StaffFilter(admin.SimpleListFilter):
 
 
 class DemoFilter(admin.SimpleListFilter):
-    title = "demo data"
+    title = _("demo data")
     parameter_name = "demo"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Demo data only"), ("no", "Real listings only")]
+        return [("yes", _("Demo data only")), ("no", _("Real listings only"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -120,12 +122,15 @@ class DemoFilter(admin.SimpleListFilter):
 class AvailabilityAgeFilter(admin.SimpleListFilter):
     """For Availability rows themselves."""
 
-    title = "updated"
+    title = _("updated")
     parameter_name = "updated"
 
     def lookups(self, request, model_admin):
         hours = settings.FINDER_AVAILABILITY_FRESH_HOURS
-        return [("fresh", f"In the last {hours} hours"), ("outdated", f"Over {hours} hours ago")]
+        return [
+            ("fresh", gettext("In the last %(hours)d hours") % {"hours": hours}),
+            ("outdated", gettext("Over %(hours)d hours ago") % {"hours": hours}),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "fresh":
@@ -136,11 +141,11 @@ class AvailabilityAgeFilter(admin.SimpleListFilter):
 
 
 class InvitationStateFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("waiting", "Waiting"), ("accepted", "Accepted"), ("expired", "Expired")]
+        return [("waiting", _("Waiting")), ("accepted", _("Accepted")), ("expired", _("Expired"))]
 
     def queryset(self, request, queryset):
         now = timezone.now()

@@ -8,6 +8,7 @@ from django.db.models import Case, Value, When
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from portal.admin.display import badge, lines
 from portal.models import PendingChange, ProblemReport
@@ -92,11 +93,11 @@ class PendingChangeAdmin(ReadOnlyOnceDecided, admin.ModelAdmin):
     ]
     actions = ["approve_selected", "reject_selected"]
 
-    @admin.display(description="change")
+    @admin.display(description=_("change"))
     def proposed_change(self, change):
         return lines(change.describe())
 
-    @admin.display(description="facility")
+    @admin.display(description=_("facility"))
     def facility_page(self, change):
         return facility_link(change.facility)
 
@@ -114,7 +115,7 @@ class PendingChangeAdmin(ReadOnlyOnceDecided, admin.ModelAdmin):
         else:
             super().save_model(request, obj, form, change)
 
-    @admin.action(description="Approve selected (apply them to the listings)")
+    @admin.action(description=_("Approve selected (apply them to the listings)"))
     def approve_selected(self, request, queryset):
         pending = queryset.filter(status=ReviewStatus.PENDING).select_related("facility", "submitted_by")
         count = 0
@@ -124,7 +125,7 @@ class PendingChangeAdmin(ReadOnlyOnceDecided, admin.ModelAdmin):
             count += 1
         self.message_user(request, f"{count} {model_ngettext(self.opts, count)} approved and applied.")
 
-    @admin.action(description="Reject selected…")
+    @admin.action(description=_("Reject selected…"))
     def reject_selected(self, request, queryset):
         pending = list(queryset.filter(status=ReviewStatus.PENDING).select_related("facility", "submitted_by"))
         if not pending:
@@ -135,9 +136,9 @@ class PendingChangeAdmin(ReadOnlyOnceDecided, admin.ModelAdmin):
             request,
             pending,
             action="reject_selected",
-            title="Reject changes",
-            label="Why (the staff member sees this)",
-            help_text="Say what to correct, for example “The new phone number goes to a fax machine.”",
+            title=_("Reject changes"),
+            label=_("Why (the staff member sees this)"),
+            help_text=_("Say what to correct, for example “The new phone number goes to a fax machine.”"),
             submit="Reject",
         )
         if page is not None:
@@ -185,16 +186,16 @@ class ProblemReportAdmin(ReadOnlyOnceDecided, admin.ModelAdmin):
     ]
     actions = ["resolve_selected"]
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=_("status"), ordering="status")
     def state(self, report):
         tone = "warning" if report.status == ProblemReport.Status.OPEN else "good"
         return badge(report.get_status_display(), tone)
 
-    @admin.display(description="left an email", boolean=True)
+    @admin.display(description=_("left an email"), boolean=True)
     def has_email(self, report):
         return bool(report.contact_email)
 
-    @admin.display(description="facility")
+    @admin.display(description=_("facility"))
     def facility_page(self, report):
         return facility_link(report.facility)
 
@@ -212,7 +213,7 @@ class ProblemReportAdmin(ReadOnlyOnceDecided, admin.ModelAdmin):
         else:
             super().save_model(request, obj, form, change)
 
-    @admin.action(description="Resolve selected…")
+    @admin.action(description=_("Resolve selected…"))
     def resolve_selected(self, request, queryset):
         reports = list(queryset.filter(status=ProblemReport.Status.OPEN).select_related("facility"))
         if not reports:
@@ -223,9 +224,9 @@ class ProblemReportAdmin(ReadOnlyOnceDecided, admin.ModelAdmin):
             request,
             reports,
             action="resolve_selected",
-            title="Resolve problem reports",
-            label="What we did",
-            help_text="Reporters who left an email get this, for example “We updated the phone number.”",
+            title=_("Resolve problem reports"),
+            label=_("What we did"),
+            help_text=_("Reporters who left an email get this, for example “We updated the phone number.”"),
             submit="Resolve",
         )
         if page is not None:

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from finder import mail
 from portal import stewardship
@@ -64,7 +65,7 @@ class InvitationAdmin(admin.ModelAdmin):
             return ["email", "facility", "role"]
         return ["email", "facility", "role", "invited_by", "created_at", "expires_at", "accepted_at", "accepted_by"]
 
-    @admin.display(description="state")
+    @admin.display(description=_("state"))
     def state(self, invitation):
         if invitation.accepted_at:
             return badge("accepted", "good")
@@ -120,7 +121,7 @@ class ClaimRequestAdmin(ReadOnlyOnceDecided, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # People claim a listing from its public page.
 
-    @admin.action(description="Approve and send invitation")
+    @admin.action(description=_("Approve and send invitation"))
     def approve_selected(self, request, queryset):
         """Invite each claimant as an editor. Anyone can claim: call the facility's listed number first."""
         claims = queryset.filter(status=ClaimRequest.Status.PENDING).select_related("facility")
@@ -152,7 +153,7 @@ class ClaimRequestAdmin(ReadOnlyOnceDecided, admin.ModelAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description="Reject")
+    @admin.action(description=_("Reject"))
     def reject_selected(self, request, queryset):
         claims = queryset.filter(status=ClaimRequest.Status.PENDING)
         count = unsent = 0

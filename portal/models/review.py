@@ -9,14 +9,16 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from centers.models import Facility, Service
 
 
 class ReviewStatus(models.TextChoices):
-    PENDING = "pending", "Pending review"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
+    PENDING = "pending", _("Pending review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
 
 
 class PendingChangeQuerySet(models.QuerySet):
@@ -60,7 +62,7 @@ class PendingChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_note = models.TextField(blank=True, help_text="Shown to the staff member who made the change.")
+    review_note = models.TextField(blank=True, help_text=_("Shown to the staff member who made the change."))
 
     objects = PendingChangeQuerySet.as_manager()
 
@@ -127,25 +129,25 @@ class ProblemReport(models.Model):
     """Someone tells us a listing is wrong. No login; the email is optional and only used to reply."""
 
     class Kind(models.TextChoices):
-        PHONE = "phone", "The phone number doesn't work"
-        CLOSED = "closed", "The facility is closed"
-        INSURANCE = "insurance", "They don't take this insurance"
-        SERVICES = "services", "The services are wrong"
-        ADDRESS = "address", "The address is wrong"
-        OTHER = "other", "Something else"
+        PHONE = "phone", _("The phone number doesn't work")
+        CLOSED = "closed", _("The facility is closed")
+        INSURANCE = "insurance", _("They don't take this insurance")
+        SERVICES = "services", _("The services are wrong")
+        ADDRESS = "address", _("The address is wrong")
+        OTHER = "other", _("Something else")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        RESOLVED = "resolved", "Resolved"
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
 
     facility = models.ForeignKey("centers.Facility", on_delete=models.CASCADE, related_name="problem_reports")
     kind = models.CharField("what is wrong", max_length=16, choices=Kind.choices)
     note = models.TextField("details", blank=True, max_length=1000)
     contact_email = models.EmailField(
-        "your email (optional)", blank=True, help_text="Only to tell you when it's fixed. We never share it."
+        "your email (optional)", blank=True, help_text=_("Only to tell you when it's fixed. We never share it.")
     )
     reporter_key = models.CharField(
-        max_length=64, blank=True, db_index=True, help_text="A keyed hash of the sender's address, for rate limits."
+        max_length=64, blank=True, db_index=True, help_text=_("A keyed hash of the sender's address, for rate limits.")
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
@@ -177,13 +179,17 @@ class ProblemReport(models.Model):
         )
         if self.contact_email:
             try:
-                mail.send(
-                    f"Finder: your report about {self.facility.name}",
-                    f"Thank you for telling us about a problem with the listing for {self.facility.name} "
-                    f"({self.get_kind_display().lower()}).\n\nWhat we did: {note}\n\n"
-                    "Reports like yours keep Finder accurate for the next family.\n",
-                    self.contact_email,
+                values = {"name": self.facility.name, "kind": self.get_kind_display().lower(), "note": note}
+                body = "\n\n".join(
+                    [
+                        gettext("Thank you for telling us about a problem with the listing for %(name)s (%(kind)s).")
+                        % values,
+                        gettext("What we did: %(note)s") % values,
+                        gettext("Reports like yours keep Finder accurate for the next family."),
+                    ]
                 )
+                subject = gettext("Finder: your report about %(name)s") % values
+                mail.send(subject, body + "\n", self.contact_email)
             except mail.NotSent:
                 pass  # Resolved all the same; reporter_notified_at stays empty, and the caller says so.
             else:

@@ -12,6 +12,8 @@ from django.db import models, transaction
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -38,8 +40,8 @@ class Membership(models.Model):
     """An admissions staff member's link to one facility, and what they may change there."""
 
     class Role(models.TextChoices):
-        EDITOR = "editor", "Editor (listing and availability)"
-        AVAILABILITY = "availability", "Availability only"
+        EDITOR = "editor", _("Editor (listing and availability)")
+        AVAILABILITY = "availability", _("Availability only")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     facility = models.ForeignKey("centers.Facility", on_delete=models.CASCADE, related_name="memberships")
@@ -160,15 +162,15 @@ class ClaimRequest(models.Model):
     """Someone who works at a facility asks to manage its listing; a steward approves or rejects."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for review"
-        APPROVED = "approved", "Approved (invitation sent)"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved (invitation sent)")
+        REJECTED = "rejected", _("Rejected")
 
     facility = models.ForeignKey("centers.Facility", on_delete=models.CASCADE, related_name="claim_requests")
     name = models.CharField("your name", max_length=100)
     email = models.EmailField("work email")
     job_title = models.CharField(max_length=100)
-    phone = models.CharField("work phone", max_length=40, help_text="We call the facility to check.")
+    phone = models.CharField("work phone", max_length=40, help_text=_("We call the facility to check."))
     message = models.TextField(blank=True, max_length=1000)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -200,14 +202,21 @@ class ClaimRequest(models.Model):
 
         self._decide(self.Status.REJECTED, steward, note)
         try:
-            mail.send(
-                f"Finder: your request to manage {self.facility.name}",
-                f"Thank you for asking to keep the Finder listing for {self.facility.name} up to date. "
-                "We could not confirm the request this time."
-                + (f"\n\nFrom the Finder team: {note}" if note else "")
-                + "\n\nIf you think this is a mistake, reply to this email or ask again from the listing's page.\n",
-                self.email,
+            values = {"name": self.facility.name, "note": note}
+            parts = [
+                gettext(
+                    "Thank you for asking to keep the Finder listing for %(name)s up to date. "
+                    "We could not confirm the request this time."
+                )
+                % values
+            ]
+            if note:
+                parts.append(gettext("From the Finder team: %(note)s") % values)
+            parts.append(
+                gettext("If you think this is a mistake, reply to this email or ask again from the listing's page.")
             )
+            subject = gettext("Finder: your request to manage %(name)s") % values
+            mail.send(subject, "\n\n".join(parts) + "\n", self.email)
         except mail.NotSent:
             return False
         return True
