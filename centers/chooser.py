@@ -178,6 +178,8 @@ class Suggestion:
     populations: tuple[Population, ...] = ()
     ages: tuple[Age, ...] = ()
     payments: tuple[Payment, ...] = ()
+    # Offered, not ticked: telehealth is a filter every result must pass, and few listings say they offer it (none
+    # in SAMHSA's 2015 national file), so a pre-ticked box would leave a working parent with nothing to call.
     telehealth: bool = False
     reasons: tuple[str, ...] = field(default=(), compare=False)
 
@@ -188,8 +190,6 @@ class Suggestion:
         parameters += [("payment", payment.value) for payment in self.payments]
         parameters += [("population", population.value) for population in self.populations]
         parameters += [("age", age.value) for age in self.ages]
-        if self.telehealth:
-            parameters.append(("telehealth", "on"))
         return parameters
 
 

@@ -158,19 +158,18 @@ PATHS = {
         [*QUESTIONS_ASKED, "result"],
         [("level", "residential-short-term"), ("level", "intensive-outpatient")],
     ),
-    "must keep working: evening IOP and telehealth": (
+    "must keep working: evening IOP (telehealth offered, not ticked)": (
         {"work": "yes"},
         [*QUESTIONS_ASKED, "result"],
-        [("level", "intensive-outpatient"), ("level", "outpatient"), ("telehealth", "on")],
+        [("level", "intensive-outpatient"), ("level", "outpatient")],
     ),
-    "no home but must keep working: residential, and IOP with telehealth": (
+    "no home but must keep working: residential, and IOP": (
         {"home": "no", "work": "yes"},
         [*QUESTIONS_ASKED, "result"],
         [
             ("level", "residential-short-term"),
             ("level", "residential-long-term"),
             ("level", "intensive-outpatient"),
-            ("telehealth", "on"),
         ],
     ),
     "pregnant teen veteran: matching programs and ages": (
@@ -204,7 +203,6 @@ PATHS = {
             ("medication", "naltrexone"),
             ("payment", "medicaid"),
             ("population", "pregnant"),
-            ("telehealth", "on"),
         ],
     ),
 }
@@ -217,6 +215,15 @@ def test_each_path_through_the_questions_ends_with_its_search(client, path):
     seen, result = walk(client, {**CALM, **changes})
     assert seen == expected_screens
     assert sorted(search_parameters(result)) == sorted(expected_parameters)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("work, offered", [("yes", True), ("no", False)])
+def test_telehealth_is_offered_to_someone_who_must_keep_working_but_never_ticked(client, work, offered):
+    _, result = walk(client, {**CALM, "work": work})
+    html = result.content.decode()
+    assert ('name="telehealth"' in html) is offered
+    assert 'name="telehealth" id="find-telehealth" checked' not in html
 
 
 @pytest.mark.django_db
