@@ -122,6 +122,17 @@ def pytest_report_header(config):
     return f"database: {'PostgreSQL' if url.startswith('postgres') else 'SQLite'}"
 
 
+@pytest.fixture(autouse=True)
+def _english_to_start_with():
+    """Each test starts in English: a request to a Spanish page leaves Spanish active in the thread (LocaleMiddleware
+    activates a language and never deactivates it), and the next test's reverse() would then give /es/... URLs."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _spanish_catalogue_compiled():
     """Spanish pages need the compiled catalogue: `make test` compiles it, and so does a bare pytest run, here.

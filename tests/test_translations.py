@@ -248,6 +248,25 @@ def _without_allowed(text: str) -> str:
     return text.replace(MARK, " ")
 
 
+# A quoted literal handed to an include (`with heading="Please check"`) or to a filter (`|default:"Unknown"`) is
+# shown as it is: it must be `_("...")`. Only literals that read as words (a space or a capital letter) count:
+# `with id="results-map" role="img"` are names. Other tags' literals are names and paths (url, static, templates).
+LITERAL_ARGUMENT = re.compile(r"""(?:=|\|default(?:_if_none)?:)(["'])(.*?)\1""")
+
+
+def _literal_words(token) -> str:
+    """The words of literals given to an include or a |default: filter, as text to check."""
+    contents = token.contents
+    if token.token_type == TokenType.BLOCK:
+        if contents.split()[0] != "include" or " with " not in contents:
+            return ""
+        contents = contents.split(" with ", 1)[1]
+    elif token.token_type != TokenType.VAR:
+        return ""
+    found = [words for _quote, words in LITERAL_ARGUMENT.findall(contents) if re.search(r"\s|[A-Z]", words)]
+    return "".join(f" {re.sub(r'[<>&]', ' ', words)} " for words in found)
+
+
 def _skeleton(source: str) -> str:
     """The template's text with every {{ }} and {% %} (and what blocktranslate and comment hold) as MARK.
 
@@ -266,7 +285,7 @@ def _skeleton(source: str) -> str:
         else:
             if token.token_type == TokenType.BLOCK and token.split_contents()[0] in SKIPPED_BLOCKS:
                 closing = SKIPPED_BLOCKS[token.split_contents()[0]]
-            parts.append(MARK + newlines)
+            parts.append(MARK + _literal_words(token) + newlines)
     return "".join(parts)
 
 
@@ -355,6 +374,11 @@ def test_the_template_check_finds_one_unmarked_word():
         ("<a class=brand>Finder</a> <p>\n\n  Finders keepers</p>", [(3, "Finders keepers")]),
         ("{% block title %}Find treatment{% endblock title %}", [(1, "Find treatment")]),
         ("<p>{% if x %}Open{% else %}{% translate 'Closed' %}{% endif %}</p>", [(1, "Open")]),
+        ('{% include "_e.html" with form=f heading="Please check" id="search-map" %}', [(1, "Please check")]),
+        ('{% include "_e.html" with form=f heading=_("Please check") id="search-map" %}', []),
+        ('<h2>{{ heading|default:"Please check:" }}</h2>', [(1, "Please check:")]),
+        ('<h2>{{ heading|default:_("Please check:") }}</h2>', []),
+        ('{% url "centers:search" as search_url %}{% include "centers/_field.html" with field=f %}', []),
     ],
 )
 def test_the_template_check(source, found):

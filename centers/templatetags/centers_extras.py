@@ -47,14 +47,15 @@ def age(moment) -> str:
 
 @register.filter
 def calendar_date(moment) -> str:
-    """'Mar 4, 2026': the day of a moment in the site's time zone (what |date:"M j, Y" says), for cards."""
+    """'Mar 4, 2026' ('4 de marzo de 2026' in Spanish): the day of a moment in the site's time zone, for cards."""
     return _calendar_date(timezone.localdate(moment), get_language()) if moment else ""
 
 
 @lru_cache(maxsize=512)
 def _calendar_date(day: date, language: str) -> str:
     # Once per day and language: a page of cards imported on the same day formats one date, not ten.
-    return date_format(day, "M j, Y")
+    # English as |date:"M j, Y" says it; other languages in their own date format (Django's locale formats).
+    return date_format(day, "M j, Y" if language == "en" else "DATE_FORMAT")
 
 
 @register.simple_tag
