@@ -4,11 +4,12 @@ English pages at /..., Spanish at /es/...; a Spanish browser's first visit to an
 the switch remembers a choice in Django's language cookie.
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.http import urlencode
 
@@ -164,10 +165,8 @@ def test_search_choices_are_in_the_pages_language_and_their_memoized_markup_is_p
     assert centers_extras.FIELD_MARKUP
 
 
-def test_dates_on_cards_are_in_the_pages_language(client, settings):
-    moment = datetime(2026, 3, 4, 17, tzinfo=timezone.utc)
-    from django.utils import translation
-
+def test_dates_on_cards_are_in_the_pages_language():
+    moment = datetime(2026, 3, 4, 17, tzinfo=UTC)
     with translation.override("en"):
         assert centers_extras.calendar_date(moment) == "Mar 4, 2026"
     with translation.override("es"):
