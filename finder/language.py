@@ -29,8 +29,6 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 # Crawlers index each language at its own address (the hreflang links); they are never redirected.
 BOTS = re.compile(r"bot|crawl|spider|slurp|preview", re.IGNORECASE)
 NOT_PAGES = ("/api/", "/admin/", "/healthz", "/language/")
-# Read by systems, not people: English labels and messages whatever the Accept-Language (README, "Languages").
-ENGLISH_ONLY = ("/api/", "/healthz")
 
 
 def page_path(path: str) -> str:
@@ -62,18 +60,15 @@ def browser_language(request) -> str | None:
 class BrowserLanguageMiddleware:
     """Send a first visit to an English address to the Spanish page when the browser (or an earlier choice) asks.
 
-    Only GET and HEAD of pages; never a crawler. After LocaleMiddleware, which has already set the page's language
-    (and which would follow Accept-Language under /api/: the APIs stay English here).
+    Only GET and HEAD of pages; never a crawler. After LocaleMiddleware, which has already set the language: Spanish
+    under /es/, English for every other address (with i18n_patterns and no English prefix it never follows
+    Accept-Language, so /api/ and /admin/ answer in English too).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith(ENGLISH_ONLY):
-            translation.activate(settings.LANGUAGE_CODE)
-            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
-            return self.get_response(request)
         target = self.redirect_to(request)
         if target is not None:
             response = HttpResponseRedirect(target)

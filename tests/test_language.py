@@ -151,9 +151,9 @@ def test_redirects_inside_the_site_keep_the_language(client, detox_atlanta, stew
     assert response.status_code == 302 and response["Location"].startswith("/es/staff/login/?next=/es/staff/")
 
 
-def test_spanish_staff_pages_are_not_stored_either(client):
-    for path in ("/staff/login/", "/es/staff/login/"):
-        assert "no-store" in client.get(path)["Cache-Control"], path
+def test_spanish_staff_and_helpline_pages_are_not_stored_either(client):
+    for path in ("/staff/", "/es/staff/", "/helpline/", "/es/helpline/"):
+        assert "no-store" in client.get(path).get("Cache-Control", ""), path
 
 
 def test_search_choices_are_in_the_pages_language_and_their_memoized_markup_is_per_language(client):
