@@ -43,11 +43,11 @@ class LevelOfCare(models.TextChoices):
 
     @property
     def description(self) -> str:
-        return LEVEL_OF_CARE_DESCRIPTIONS[self]
+        return str(LEVEL_OF_CARE_DESCRIPTIONS[self])  # in the active language, as plain text (joins, JSON)
 
     @property
     def short_label(self) -> str:
-        return LEVEL_OF_CARE_SHORT_LABELS.get(self, self.label)
+        return str(LEVEL_OF_CARE_SHORT_LABELS.get(self, self.label))
 
 
 # What families call a level of care: the label of every field that asks for one.

@@ -132,7 +132,7 @@ def shortlist_email_text(facilities: Iterable[Facility], *, note: str = "", link
         if care:
             lines.append(f"   Care: {', '.join(care)}")
         if facility.payments:
-            lines.append(f"   Payment: {', '.join(payment.label for payment in facility.payments)}")
+            lines.append(f"   Payment: {', '.join(str(payment.label) for payment in facility.payments)}")
         if facility.intake_hours:
             lines.append(f"   When to call or walk in: {' '.join(facility.intake_hours.split())}")
         lines.append(f"   More: {link(facility)}")

@@ -171,3 +171,14 @@ def test_dates_on_cards_are_in_the_pages_language():
         assert centers_extras.calendar_date(moment) == "Mar 4, 2026"
     with translation.override("es"):
         assert centers_extras.calendar_date(moment) == "4 de marzo de 2026"
+
+
+def test_hsds_publishes_the_vocabulary_in_english_whatever_the_active_language():
+    from centers.vocabulary import LevelOfCare
+    from opendata import taxonomy
+
+    with translation.override("es"):
+        assert str(LevelOfCare.MEDICAL_DETOX.label) == "Desintoxicación médica"  # pages: Spanish
+        assert taxonomy.english(LevelOfCare.MEDICAL_DETOX.label) == "Medical detox"  # HSDS: English
+        labels = {choice.value: choice.label for choice in taxonomy.CHOICES}
+    assert labels["medical-detox"] == "Medical detox" and all(type(label) is str for label in labels.values())
