@@ -9,22 +9,24 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from centers import geo
 from centers.models import Insurer
 from centers.vocabulary import LEVEL_OF_CARE_LABEL, Age, Language, LevelOfCare, Medication, Payment, Population
 
 RADIUS_CHOICES = [
-    ("5", "5 miles"),
-    ("10", "10 miles"),
-    ("25", "25 miles"),
-    ("50", "50 miles"),
-    ("100", "100 miles"),
-    ("250", "250 miles"),
-    ("state", "Anywhere in the state"),
+    ("5", _("5 miles")),
+    ("10", _("10 miles")),
+    ("25", _("25 miles")),
+    ("50", _("50 miles")),
+    ("100", _("100 miles")),
+    ("250", _("250 miles")),
+    ("state", _("Anywhere in the state")),
 ]
 DEFAULT_RADIUS = "25"
-SORT_CHOICES = [("distance", "Nearest first"), ("availability", "Accepting new patients first, then nearest")]
+SORT_CHOICES = [("distance", _("Nearest first")), ("availability", _("Accepting new patients first, then nearest"))]
 # Inputs that shape the search rather than narrow it: never shown as removable filters.
 NOT_FILTERS = ("location", "radius", "sort")
 
@@ -45,10 +47,10 @@ class Suggestion(NamedTuple):
 
 
 def radius_words(radius: str) -> str:
-    return "anywhere in the state" if radius == "state" else f"within {radius} miles"
+    return gettext("anywhere in the state") if radius == "state" else gettext("within %(n)s miles") % {"n": radius}
 
 
-PLACE_NEEDED = "Enter a ZIP code or a city to find care near you, like 30301 or Atlanta, GA."
+PLACE_NEEDED = _("Enter a ZIP code or a city to find care near you, like 30301 or Atlanta, GA.")
 
 
 class LocationField(forms.CharField):
@@ -100,93 +102,93 @@ class SearchForm(forms.Form):
 
 class FacilityFilter(django_filters.FilterSet):
     location = LocationFilter(
-        label="ZIP code or city",
+        label=_("ZIP code or city"),
         method="filter_location",
-        help_text="A ZIP code (30301), a city (Atlanta) or a county (Fulton County, GA).",
+        help_text=_("A ZIP code (30301), a city (Atlanta) or a county (Fulton County, GA)."),
     )
     radius = django_filters.ChoiceFilter(
-        label="Distance",
+        label=_("Distance"),
         choices=RADIUS_CHOICES,
         empty_label=None,
         initial=DEFAULT_RADIUS,
         method="filter_location",
-        help_text="How far you can travel.",
+        help_text=_("How far you can travel."),
     )
     level = django_filters.MultipleChoiceFilter(
         label=LEVEL_OF_CARE_LABEL,
         choices=LevelOfCare.choices,
         method="filter_level",
         widget=forms.CheckboxSelectMultiple,
-        help_text="Pick any that would help; not sure? See “Understanding care”.",
+        help_text=_("Pick any that would help; not sure? See “Understanding care”."),
     )
     medication = django_filters.MultipleChoiceFilter(
-        label="Medication for addiction",
+        label=_("Medication for addiction"),
         choices=Medication.choices,
         method="filter_medication",
         widget=forms.CheckboxSelectMultiple,
-        help_text="Medicines that ease cravings and withdrawal (also called MAT or MOUD).",
+        help_text=_("Medicines that ease cravings and withdrawal (also called MAT or MOUD)."),
     )
     payment = django_filters.MultipleChoiceFilter(
-        label="How you will pay",
+        label=_("How you will pay"),
         choices=Payment.choices,
         method="filter_payment",
         widget=forms.CheckboxSelectMultiple,
-        help_text="Places that take any of the ways you pick.",
+        help_text=_("Places that take any of the ways you pick."),
     )
     insurer = django_filters.ModelChoiceFilter(
-        label="Your insurance company",
+        label=_("Your insurance company"),
         queryset=Insurer.objects.all(),
         to_field_name="slug",
         method="filter_insurer",
-        empty_label="Any insurance company",
-        help_text="Listed when a facility has told us. Always check with the facility too.",
+        empty_label=_("Any insurance company"),
+        help_text=_("Listed when a facility has told us. Always check with the facility too."),
     )
     population = django_filters.MultipleChoiceFilter(
-        label="Programs for",
+        label=_("Programs for"),
         choices=Population.choices,
         method="filter_population",
         widget=forms.CheckboxSelectMultiple,
-        help_text="Programs designed for a specific group.",
+        help_text=_("Programs designed for a specific group."),
     )
     age = django_filters.MultipleChoiceFilter(
-        label="Age",
+        label=_("Age"),
         choices=Age.choices,
         method="filter_age",
         widget=forms.CheckboxSelectMultiple,
-        help_text="Places that treat people of this age.",
+        help_text=_("Places that treat people of this age."),
     )
     language = django_filters.MultipleChoiceFilter(
-        label="Language",
+        label=_("Language"),
         choices=Language.choices,
         method="filter_language",
         widget=forms.CheckboxSelectMultiple,
-        help_text="Care in a language other than English.",
+        help_text=_("Care in a language other than English."),
     )
     telehealth = django_filters.BooleanFilter(
-        label="Offers telehealth (video or phone visits)",
+        label=_("Offers telehealth (video or phone visits)"),
         method="filter_telehealth",
         widget=forms.CheckboxInput,
-        help_text="Some care can happen from home.",
+        help_text=_("Some care can happen from home."),
     )
     accepting = django_filters.BooleanFilter(
-        label="Accepting new patients now",
+        label=_("Accepting new patients now"),
         method="filter_accepting",
         widget=forms.CheckboxInput,
-        help_text="Only places whose staff told us in the last 3 days that they can take someone new.",
+        help_text=_("Only places whose staff told us in the last 3 days that they can take someone new."),
     )
     sort = django_filters.ChoiceFilter(
-        label="Sort",
+        label=_("Sort"),
         choices=SORT_CHOICES,
         empty_label=None,
         initial="distance",
         method="filter_sort",
-        help_text="Availability comes from facility staff; always call to confirm.",
+        help_text=_("Availability comes from facility staff; always call to confirm."),
     )
     q = django_filters.CharFilter(
-        label="Facility name",
+        label=_("Facility name"),
         method="filter_name",
         max_length=100,
-        help_text="Part of a facility's name, if you know it.",
+        help_text=_("Part of a facility's name, if you know it."),
     )
 
     class Meta:
@@ -288,10 +290,12 @@ class FacilityFilter(django_filters.FilterSet):
     @property
     def order_words(self) -> str:
         """How the results are ordered, in words for the line above them."""
-        then = "by state, city and name" if self.origin is None else "nearest"
-        if self.is_bound and self.is_valid() and self.form.cleaned_data.get("sort") == "availability":
-            return f"Accepting new patients first, then {then}"
-        return "Nearest first" if self.origin is not None else then.capitalize()
+        availability_first = self.is_bound and self.is_valid() and self.form.cleaned_data.get("sort") == "availability"
+        if self.origin is None:
+            if availability_first:
+                return gettext("Accepting new patients first, then by state, city and name")
+            return gettext("By state, city and name")
+        return gettext("Accepting new patients first, then nearest") if availability_first else gettext("Nearest first")
 
     @property
     def area_words(self) -> str:
@@ -359,10 +363,10 @@ class FacilityFilter(django_filters.FilterSet):
             return str(field.label)
         if isinstance(value, list):
             labels = dict(field.choices)
-            return f"{field.label}: {', '.join(str(labels.get(item, item)) for item in value)}"
+            value = ", ".join(str(labels.get(item, item)) for item in value)
         if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):  # that's a query
             value = dict(field.choices).get(value, value)
-        return f"{field.label}: {value}"
+        return gettext("%(filter)s: %(value)s") % {"filter": field.label, "value": value}
 
     def _count_with(self, **changes) -> int:
         """How many this search finds with some cleaned inputs changed: one COUNT, without cleaning again."""

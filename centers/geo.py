@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import F, FloatField, Func
 
 from centers import gazetteer_file, zip_index
+from centers import place_messages as says
 from centers.gazetteer_file import add_to_centre, centres_of, states_by_size
 from centers.zip_index import EARTH_RADIUS_MILES, NearestZip, ZipIndex  # noqa: F401 (EARTH_RADIUS_MILES: geo's too)
 
@@ -77,10 +78,7 @@ COVERAGE_MILES = 150.0
 # Inhabited US places with no ZIP centre within COVERAGE_MILES: the western Aleutians (Shemya and
 # Attu in the Near Islands; Amchitka and Kiska in the Rat Islands) have no civilian ZIP code.
 UNZIPPED_PLACES = (("AK", 52.72, 174.11), ("AK", 51.57, 178.88))
-OUTSIDE_COVERAGE = (
-    "That place is outside the United States and its territories, and Finder covers only those. "
-    "Try a US ZIP code or a city and state, like 30301 or Atlanta, GA."
-)
+OUTSIDE_COVERAGE = says.OUTSIDE_COVERAGE  # the words people read are in centers/place_messages.py, translated
 
 
 @dataclass(frozen=True)
@@ -262,8 +260,7 @@ def covered(point: Point) -> Point:
 
 # Looking up what people type ----------------------------------------------------------------
 
-ASK_FOR_A_PLACE = "Enter a ZIP code or a city, like 30301 or Atlanta, GA."
-NO_ADDRESS_LOOKUP = "Street addresses can't be looked up here. " + ASK_FOR_A_PLACE
+ASK_FOR_A_PLACE, NO_ADDRESS_LOOKUP = says.ASK_FOR_A_PLACE, says.NO_ADDRESS_LOOKUP
 MAX_ALTERNATIVES = 5
 PLACE_NAME_RE = re.compile(r"^[^\W\d_][^\W\d_ .,'\-]*(?:[ .,'\-]+[^\W\d_]+)*\.?$")
 TRAILING_ZIP_RE = re.compile(r"^[^\W\d_][^\d]*[ ,](\d{5})(?:-?\d{4})?$")  # "Atlanta, GA 30303"
@@ -280,25 +277,22 @@ def lookup_place(text: str) -> Point:
     if not text:
         raise PlaceNotFound(ASK_FOR_A_PLACE)
     if len(text) > MAX_PLACE_LENGTH:
-        raise PlaceNotFound(f"That is too long for a place. Use at most {MAX_PLACE_LENGTH} characters.")
+        raise PlaceNotFound(says.TOO_LONG % {"n": MAX_PLACE_LENGTH})
 
     if match := ZIP_RE.match(text) or TRAILING_ZIP_RE.match(text):
         point = zip_point(match.group(1))
         if point is None:
-            raise PlaceNotFound(f"We couldn't find the ZIP code {match.group(1)}. Check the 5 digits, like 30301.")
+            raise PlaceNotFound(says.ZIP_NOT_FOUND % {"zip": match.group(1)})
         return point
 
     if match := COORDINATES_RE.match(text):
-        point = Point(float(match.group(1)), float(match.group(2)), "your location")
+        point = Point(float(match.group(1)), float(match.group(2)), says.YOUR_LOCATION)
         if not point.is_valid:
-            raise PlaceNotFound(
-                "Those coordinates are off the map. Latitude must be between -90 and 90 and "
-                "longitude between -180 and 180."
-            )
+            raise PlaceNotFound(says.OFF_THE_MAP)
         return covered(point)
 
     if text.isdigit():
-        raise PlaceNotFound("A ZIP code has 5 digits, like 30301.")
+        raise PlaceNotFound(says.ZIP_DIGITS)
 
     name = COUNTRY_RE.sub("", text) or text
     if PLACE_NAME_RE.match(name):
@@ -307,11 +301,8 @@ def lookup_place(text: str) -> Point:
             return point
         if not geocoder_enabled():
             if state := _state_code(name):
-                raise PlaceNotFound(
-                    f"Which part of {STATE_NAMES[state]}? Enter a ZIP code or a city, like 30301 or Atlanta, GA. "
-                    "To see the whole state, also choose “Anywhere in the state” as the distance."
-                )
-            raise PlaceNotFound(f"We couldn't find a place called {name}. Check the spelling, or try a ZIP code.")
+                raise PlaceNotFound(says.WHICH_PART_OF_STATE % {"state": STATE_NAMES[state]})
+            raise PlaceNotFound(says.NO_PLACE_CALLED % {"name": name})
     return geocode_address(text)
 
 
@@ -328,11 +319,10 @@ def _place_named(text: str) -> Point | None:
         name, state = unknown
         key = _city_key(name)
         if _is_county(name):
-            raise PlaceNotFound(f"We couldn't find {name} in {STATE_NAMES[state]}. Check the spelling.")
-        message = f"We couldn't find a city called {name} in {STATE_NAMES[state]}. "
-        message += "Check the spelling, or try a ZIP code."
+            raise PlaceNotFound(says.NOT_IN_STATE % {"name": name, "state": STATE_NAMES[state]})
+        message = says.NO_CITY_IN_STATE % {"name": name, "state": STATE_NAMES[state]}
         if (f"{key}COUNTY", state) in _gazetteer().counties:
-            message += f" For the county, enter {name} County, {state}."
+            message += " " + says.FOR_THE_COUNTY % {"name": name, "code": state}
         raise PlaceNotFound(message)
     return None
 
@@ -378,9 +368,9 @@ def geocode_address(text: str) -> Point:
     try:
         location = _geocoder()(text, exactly_one=True, timeout=5)
     except GeopyError:
-        raise PlaceNotFound("The address lookup service isn't answering right now. Try a ZIP code instead.") from None
+        raise PlaceNotFound(says.GEOCODER_DOWN) from None
     if location is None:
-        raise PlaceNotFound("We couldn't find that address. Check it, or try a ZIP code.")
+        raise PlaceNotFound(says.ADDRESS_NOT_FOUND)
     return covered(Point(location.latitude, location.longitude, text))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import InvalidPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Window
 from django.dispatch import Signal
+from django.utils.translation import gettext, ngettext
 
 # Sent with the bound FilterSet and the surface ("public" or "helpline") when a valid search finds nothing.
 # The helpline app records it as a gap in care; the directory itself keeps nothing about who searched.
@@ -25,7 +26,7 @@ class OneQueryPaginator(Paginator):
         try:
             number = int(number)
         except (TypeError, ValueError):
-            raise PageNotAnInteger("That page number is not an integer") from None
+            raise PageNotAnInteger(gettext("That page number is not an integer")) from None
         # A page number far past any search's last page (a hand-typed 10**20) goes the careful way: count first,
         # then EmptyPage, never an OFFSET the database cannot take.
         if 1 <= number <= MAX_PAGE and "count" not in self.__dict__:
@@ -40,7 +41,12 @@ class OneQueryPaginator(Paginator):
 
 def no_such_page(asked: str, num_pages: int) -> str:
     """Why a page number has no results (the search page and the JSON API say the same)."""
-    return f"There is no page {asked[:20]} of these results; they have {num_pages} page{'s' if num_pages != 1 else ''}."
+    words = ngettext(
+        "There is no page %(asked)s of these results; they have %(n)s page.",
+        "There is no page %(asked)s of these results; they have %(n)s pages.",
+        num_pages,
+    )
+    return words % {"asked": asked[:20], "n": num_pages}
 
 
 def search_results(request, filterset, surface: str, per_page: int) -> tuple[dict, int]:

@@ -7,134 +7,137 @@ export). Codes not listed here are still imported and kept (see ``category_and_l
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class ServiceCategory(models.TextChoices):
-    TYPE_OF_CARE = "type-of-care", "Type of care"
-    SETTING = "setting", "Service setting"
-    MEDICATION = "medication", "Medications"
-    DETOX = "detox", "Detox for"
-    PAYMENT = "payment", "Payment accepted"
-    PAYMENT_ASSISTANCE = "payment-assistance", "Help with paying"
-    AGE = "age", "Ages served"
-    GENDER = "gender", "Gender"
-    SPECIAL_PROGRAMS = "special-programs", "Programs for specific groups"
-    LANGUAGE = "language", "Languages and communication"
-    OPERATION = "operation", "Run by"
-    ACCREDITATION = "accreditation", "Accreditation"
-    LICENSE = "license", "Licensed by"
-    PRIMARY_FOCUS = "primary-focus", "Primary focus"
-    OTHER = "other", "Other services"
+    TYPE_OF_CARE = "type-of-care", _("Type of care")
+    SETTING = "setting", _("Service setting")
+    MEDICATION = "medication", _("Medications")
+    DETOX = "detox", _("Detox for")
+    PAYMENT = "payment", _("Payment accepted")
+    PAYMENT_ASSISTANCE = "payment-assistance", _("Help with paying")
+    AGE = "age", _("Ages served")
+    GENDER = "gender", _("Gender")
+    SPECIAL_PROGRAMS = "special-programs", _("Programs for specific groups")
+    LANGUAGE = "language", _("Languages and communication")
+    OPERATION = "operation", _("Run by")
+    ACCREDITATION = "accreditation", _("Accreditation")
+    LICENSE = "license", _("Licensed by")
+    PRIMARY_FOCUS = "primary-focus", _("Primary focus")
+    OTHER = "other", _("Other services")
 
 
 C = ServiceCategory
 
 # Words two codes share (in different categories), written once.
-SUBSTANCE_USE_TREATMENT = "Substance use treatment"
-YOUNG_ADULTS = "Young adults"
-INDIAN_HEALTH_FUNDS = "IHS, tribal or urban Indian health funds"
+SUBSTANCE_USE_TREATMENT = gettext_noop("Substance use treatment")
+YOUNG_ADULTS = gettext_noop("Young adults")
+INDIAN_HEALTH_FUNDS = gettext_noop("IHS, tribal or urban Indian health funds")
 
-# code: (category, label). Labels are in plain words; a few SAMHSA labels were reworded.
+# code: (category, label). Labels are in plain words; a few SAMHSA labels were reworded. They are stored (Service.label)
+# and published (HSDS) in English, so only marked here (gettext_noop): pages show them translated (centers_extras).
 KNOWN_SERVICES: dict[str, tuple[str, str]] = {
     "SA": (C.TYPE_OF_CARE, SUBSTANCE_USE_TREATMENT),
-    "DT": (C.TYPE_OF_CARE, "Detox (withdrawal management)"),
-    "HH": (C.TYPE_OF_CARE, "Transitional housing or halfway house"),
-    "SUMH": (C.TYPE_OF_CARE, "Treatment for substance use and mental health together"),
-    "CO": (C.TYPE_OF_CARE, "Care for co-occurring mental health and substance use"),
-    "ISC": (C.TYPE_OF_CARE, "Interim care while waiting for treatment"),
-    "TELE": (C.TYPE_OF_CARE, "Telehealth (video or phone visits)"),
-    "HI": (C.SETTING, "Hospital inpatient"),
-    "HID": (C.SETTING, "Hospital inpatient detox"),
-    "HIT": (C.SETTING, "Hospital inpatient treatment"),
-    "RES": (C.SETTING, "Residential (live-in) treatment"),
-    "RD": (C.SETTING, "Residential detox"),
-    "RS": (C.SETTING, "Short-term residential (30 days or less)"),
-    "RL": (C.SETTING, "Long-term residential (more than 30 days)"),
-    "OP": (C.SETTING, "Outpatient"),
-    "OD": (C.SETTING, "Outpatient detox"),
-    "ODT": (C.SETTING, "Day treatment or partial hospitalization"),
-    "PH": (C.SETTING, "Partial hospitalization (day treatment)"),
-    "OIT": (C.SETTING, "Intensive outpatient treatment (IOP)"),
-    "ORT": (C.SETTING, "Regular outpatient treatment"),
-    "OMB": (C.SETTING, "Outpatient treatment with methadone, buprenorphine or naltrexone"),
-    "OTP": (C.MEDICATION, "SAMHSA-certified opioid treatment program"),
-    "OTPA": (C.MEDICATION, "Opioid treatment program (all clients)"),
-    "METH": (C.MEDICATION, "Methadone"),
-    "MU": (C.MEDICATION, "Methadone used in treatment"),
-    "MM": (C.MEDICATION, "Methadone maintenance"),
-    "MMW": (C.MEDICATION, "Methadone maintenance for a set time"),
-    "DM": (C.MEDICATION, "Methadone for detox"),
-    "BU": (C.MEDICATION, "Buprenorphine used in treatment"),
-    "BUM": (C.MEDICATION, "Buprenorphine maintenance"),
-    "BMW": (C.MEDICATION, "Buprenorphine maintenance for a set time"),
-    "DB": (C.MEDICATION, "Buprenorphine for detox"),
-    "NU": (C.MEDICATION, "Naltrexone used in treatment"),
-    "VTRL": (C.MEDICATION, "Injectable naltrexone (Vivitrol)"),
-    "NXN": (C.MEDICATION, "Naltrexone (pill)"),
-    "MOA": (C.MEDICATION, "Accepts clients already taking opioid medication"),
-    "NMOA": (C.MEDICATION, "Does not use medication for opioid addiction"),
-    "ACM": (C.MEDICATION, "Acamprosate (Campral)"),
-    "DSF": (C.MEDICATION, "Disulfiram (Antabuse)"),
-    "ADTX": (C.DETOX, "Alcohol"),
-    "BDTX": (C.DETOX, "Benzodiazepines"),
-    "CDTX": (C.DETOX, "Cocaine"),
-    "MDTX": (C.DETOX, "Methamphetamine"),
-    "ODTX": (C.DETOX, "Opioids"),
-    "MDET": (C.DETOX, "Medication routinely used during detox"),
-    "PVTP": (C.OPERATION, "Private for-profit organization"),
-    "PVTN": (C.OPERATION, "Private non-profit organization"),
-    "LCCG": (C.OPERATION, "Local, county or community government"),
-    "STG": (C.OPERATION, "State government"),
-    "TBG": (C.OPERATION, "Tribal government"),
-    "DDF": (C.OPERATION, "Department of Defense"),
-    "IH": (C.OPERATION, "Indian Health Service"),
-    "VAMC": (C.OPERATION, "Department of Veterans Affairs"),
-    "MD": (C.PAYMENT, "Medicaid"),
-    "MC": (C.PAYMENT, "Medicare"),
-    "PI": (C.PAYMENT, "Private health insurance"),
-    "MI": (C.PAYMENT, "Military insurance (such as TRICARE)"),
-    "SI": (C.PAYMENT, "State-financed health insurance other than Medicaid"),
-    "SF": (C.PAYMENT, "Cash or self-payment"),
+    "DT": (C.TYPE_OF_CARE, gettext_noop("Detox (withdrawal management)")),
+    "HH": (C.TYPE_OF_CARE, gettext_noop("Transitional housing or halfway house")),
+    "SUMH": (C.TYPE_OF_CARE, gettext_noop("Treatment for substance use and mental health together")),
+    "CO": (C.TYPE_OF_CARE, gettext_noop("Care for co-occurring mental health and substance use")),
+    "ISC": (C.TYPE_OF_CARE, gettext_noop("Interim care while waiting for treatment")),
+    "TELE": (C.TYPE_OF_CARE, gettext_noop("Telehealth (video or phone visits)")),
+    "HI": (C.SETTING, gettext_noop("Hospital inpatient")),
+    "HID": (C.SETTING, gettext_noop("Hospital inpatient detox")),
+    "HIT": (C.SETTING, gettext_noop("Hospital inpatient treatment")),
+    "RES": (C.SETTING, gettext_noop("Residential (live-in) treatment")),
+    "RD": (C.SETTING, gettext_noop("Residential detox")),
+    "RS": (C.SETTING, gettext_noop("Short-term residential (30 days or less)")),
+    "RL": (C.SETTING, gettext_noop("Long-term residential (more than 30 days)")),
+    "OP": (C.SETTING, gettext_noop("Outpatient")),
+    "OD": (C.SETTING, gettext_noop("Outpatient detox")),
+    "ODT": (C.SETTING, gettext_noop("Day treatment or partial hospitalization")),
+    "PH": (C.SETTING, gettext_noop("Partial hospitalization (day treatment)")),
+    "OIT": (C.SETTING, gettext_noop("Intensive outpatient treatment (IOP)")),
+    "ORT": (C.SETTING, gettext_noop("Regular outpatient treatment")),
+    "OMB": (C.SETTING, gettext_noop("Outpatient treatment with methadone, buprenorphine or naltrexone")),
+    "OTP": (C.MEDICATION, gettext_noop("SAMHSA-certified opioid treatment program")),
+    "OTPA": (C.MEDICATION, gettext_noop("Opioid treatment program (all clients)")),
+    "METH": (C.MEDICATION, gettext_noop("Methadone")),
+    "MU": (C.MEDICATION, gettext_noop("Methadone used in treatment")),
+    "MM": (C.MEDICATION, gettext_noop("Methadone maintenance")),
+    "MMW": (C.MEDICATION, gettext_noop("Methadone maintenance for a set time")),
+    "DM": (C.MEDICATION, gettext_noop("Methadone for detox")),
+    "BU": (C.MEDICATION, gettext_noop("Buprenorphine used in treatment")),
+    "BUM": (C.MEDICATION, gettext_noop("Buprenorphine maintenance")),
+    "BMW": (C.MEDICATION, gettext_noop("Buprenorphine maintenance for a set time")),
+    "DB": (C.MEDICATION, gettext_noop("Buprenorphine for detox")),
+    "NU": (C.MEDICATION, gettext_noop("Naltrexone used in treatment")),
+    "VTRL": (C.MEDICATION, gettext_noop("Injectable naltrexone (Vivitrol)")),
+    "NXN": (C.MEDICATION, gettext_noop("Naltrexone (pill)")),
+    "MOA": (C.MEDICATION, gettext_noop("Accepts clients already taking opioid medication")),
+    "NMOA": (C.MEDICATION, gettext_noop("Does not use medication for opioid addiction")),
+    "ACM": (C.MEDICATION, gettext_noop("Acamprosate (Campral)")),
+    "DSF": (C.MEDICATION, gettext_noop("Disulfiram (Antabuse)")),
+    "ADTX": (C.DETOX, gettext_noop("Alcohol")),
+    "BDTX": (C.DETOX, gettext_noop("Benzodiazepines")),
+    "CDTX": (C.DETOX, gettext_noop("Cocaine")),
+    "MDTX": (C.DETOX, gettext_noop("Methamphetamine")),
+    "ODTX": (C.DETOX, gettext_noop("Opioids")),
+    "MDET": (C.DETOX, gettext_noop("Medication routinely used during detox")),
+    "PVTP": (C.OPERATION, gettext_noop("Private for-profit organization")),
+    "PVTN": (C.OPERATION, gettext_noop("Private non-profit organization")),
+    "LCCG": (C.OPERATION, gettext_noop("Local, county or community government")),
+    "STG": (C.OPERATION, gettext_noop("State government")),
+    "TBG": (C.OPERATION, gettext_noop("Tribal government")),
+    "DDF": (C.OPERATION, gettext_noop("Department of Defense")),
+    "IH": (C.OPERATION, gettext_noop("Indian Health Service")),
+    "VAMC": (C.OPERATION, gettext_noop("Department of Veterans Affairs")),
+    "MD": (C.PAYMENT, gettext_noop("Medicaid")),
+    "MC": (C.PAYMENT, gettext_noop("Medicare")),
+    "PI": (C.PAYMENT, gettext_noop("Private health insurance")),
+    "MI": (C.PAYMENT, gettext_noop("Military insurance (such as TRICARE)")),
+    "SI": (C.PAYMENT, gettext_noop("State-financed health insurance other than Medicaid")),
+    "SF": (C.PAYMENT, gettext_noop("Cash or self-payment")),
     "ITU": (C.PAYMENT, INDIAN_HEALTH_FUNDS),
     "IHS": (C.PAYMENT, INDIAN_HEALTH_FUNDS),
-    "NP": (C.PAYMENT, "Free treatment (no payment accepted)"),
-    "ATR": (C.PAYMENT, "Access to Recovery (ATR) voucher"),
-    "SS": (C.PAYMENT_ASSISTANCE, "Sliding fee scale (cost based on income)"),
-    "PA": (C.PAYMENT_ASSISTANCE, "Payment assistance (ask the facility)"),
-    "ADLT": (C.AGE, "Adults"),
-    "CHLD": (C.AGE, "Children and youth under 18"),
+    "NP": (C.PAYMENT, gettext_noop("Free treatment (no payment accepted)")),
+    "ATR": (C.PAYMENT, gettext_noop("Access to Recovery (ATR) voucher")),
+    "SS": (C.PAYMENT_ASSISTANCE, gettext_noop("Sliding fee scale (cost based on income)")),
+    "PA": (C.PAYMENT_ASSISTANCE, gettext_noop("Payment assistance (ask the facility)")),
+    "ADLT": (C.AGE, gettext_noop("Adults")),
+    "CHLD": (C.AGE, gettext_noop("Children and youth under 18")),
     "YAD": (C.AGE, YOUNG_ADULTS),
-    "SNR": (C.AGE, "Seniors"),
-    "AD": (C.SPECIAL_PROGRAMS, "Adolescents"),
+    "SNR": (C.AGE, gettext_noop("Seniors")),
+    "AD": (C.SPECIAL_PROGRAMS, gettext_noop("Adolescents")),
     "TAY": (C.SPECIAL_PROGRAMS, YOUNG_ADULTS),
-    "SE": (C.SPECIAL_PROGRAMS, "Seniors or older adults"),
-    "WN": (C.SPECIAL_PROGRAMS, "Adult women"),
-    "PW": (C.SPECIAL_PROGRAMS, "Pregnant or postpartum women"),
-    "MN": (C.SPECIAL_PROGRAMS, "Adult men"),
-    "VET": (C.SPECIAL_PROGRAMS, "Veterans"),
-    "ADM": (C.SPECIAL_PROGRAMS, "Active duty military"),
-    "MF": (C.SPECIAL_PROGRAMS, "Military families"),
-    "GL": (C.SPECIAL_PROGRAMS, "LGBTQ+ clients"),
-    "CJ": (C.SPECIAL_PROGRAMS, "People involved with the criminal justice system"),
-    "TRMA": (C.SPECIAL_PROGRAMS, "People who have experienced trauma"),
-    "XA": (C.SPECIAL_PROGRAMS, "People who have experienced sexual abuse"),
-    "DV": (C.SPECIAL_PROGRAMS, "People who have experienced intimate partner violence"),
-    "HV": (C.SPECIAL_PROGRAMS, "People with HIV or AIDS"),
-    "FEM": (C.GENDER, "Women"),
-    "MALE": (C.GENDER, "Men"),
-    "SP": (C.LANGUAGE, "Spanish"),
-    "AH": (C.LANGUAGE, "Services for deaf and hard of hearing people (including ASL)"),
-    "JC": (C.ACCREDITATION, "The Joint Commission"),
-    "CARF": (C.ACCREDITATION, "CARF (Commission on Accreditation of Rehabilitation Facilities)"),
-    "COA": (C.ACCREDITATION, "Council on Accreditation"),
-    "NCQA": (C.ACCREDITATION, "National Committee for Quality Assurance"),
-    "STAG": (C.LICENSE, "State substance use treatment agency"),
-    "STMH": (C.LICENSE, "State mental health department"),
-    "STDH": (C.LICENSE, "State department of health"),
+    "SE": (C.SPECIAL_PROGRAMS, gettext_noop("Seniors or older adults")),
+    "WN": (C.SPECIAL_PROGRAMS, gettext_noop("Adult women")),
+    "PW": (C.SPECIAL_PROGRAMS, gettext_noop("Pregnant or postpartum women")),
+    "MN": (C.SPECIAL_PROGRAMS, gettext_noop("Adult men")),
+    "VET": (C.SPECIAL_PROGRAMS, gettext_noop("Veterans")),
+    "ADM": (C.SPECIAL_PROGRAMS, gettext_noop("Active duty military")),
+    "MF": (C.SPECIAL_PROGRAMS, gettext_noop("Military families")),
+    "GL": (C.SPECIAL_PROGRAMS, gettext_noop("LGBTQ+ clients")),
+    "CJ": (C.SPECIAL_PROGRAMS, gettext_noop("People involved with the criminal justice system")),
+    "TRMA": (C.SPECIAL_PROGRAMS, gettext_noop("People who have experienced trauma")),
+    "XA": (C.SPECIAL_PROGRAMS, gettext_noop("People who have experienced sexual abuse")),
+    "DV": (C.SPECIAL_PROGRAMS, gettext_noop("People who have experienced intimate partner violence")),
+    "HV": (C.SPECIAL_PROGRAMS, gettext_noop("People with HIV or AIDS")),
+    "FEM": (C.GENDER, gettext_noop("Women")),
+    "MALE": (C.GENDER, gettext_noop("Men")),
+    "SP": (C.LANGUAGE, gettext_noop("Spanish")),
+    "AH": (C.LANGUAGE, gettext_noop("Services for deaf and hard of hearing people (including ASL)")),
+    "JC": (C.ACCREDITATION, gettext_noop("The Joint Commission")),
+    "CARF": (C.ACCREDITATION, gettext_noop("CARF (Commission on Accreditation of Rehabilitation Facilities)")),
+    "COA": (C.ACCREDITATION, gettext_noop("Council on Accreditation")),
+    "NCQA": (C.ACCREDITATION, gettext_noop("National Committee for Quality Assurance")),
+    "STAG": (C.LICENSE, gettext_noop("State substance use treatment agency")),
+    "STMH": (C.LICENSE, gettext_noop("State mental health department")),
+    "STDH": (C.LICENSE, gettext_noop("State department of health")),
     "SAF": (C.PRIMARY_FOCUS, SUBSTANCE_USE_TREATMENT),
-    "MHF": (C.PRIMARY_FOCUS, "Mental health treatment"),
-    "MHSAF": (C.PRIMARY_FOCUS, "Mental health and substance use treatment"),
-    "GHF": (C.PRIMARY_FOCUS, "General health services"),
+    "MHF": (C.PRIMARY_FOCUS, gettext_noop("Mental health treatment")),
+    "MHSAF": (C.PRIMARY_FOCUS, gettext_noop("Mental health and substance use treatment")),
+    "GHF": (C.PRIMARY_FOCUS, gettext_noop("General health services")),
 }
 
 

@@ -33,6 +33,7 @@ def detail(request, pk, slug):
     if slug != (facility.slug or "facility"):
         url = facility.get_absolute_url()
         return redirect(f"{url}?{urlencode({'back': back})}" if back else url, permanent=True)
+    request.language_switch_query = urlencode({"back": back}) if back else ""  # the switch keeps only a search
     context = {
         "facility": facility,
         "fresh_hours": settings.FINDER_AVAILABILITY_FRESH_HOURS,

@@ -9,6 +9,8 @@ data and the guide pages all read it from here. The codes and their labels belon
 from typing import NamedTuple
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from centers.taxonomy import ServiceCategory, label_of
 
@@ -25,15 +27,15 @@ class SearchBit(NamedTuple):
 
 
 class LevelOfCare(models.TextChoices):
-    MEDICAL_DETOX = "medical-detox", "Medical detox"
-    OUTPATIENT_DETOX = "outpatient-detox", label_of("OD")
-    HOSPITAL_INPATIENT = "hospital-inpatient", label_of("HI")
-    RESIDENTIAL_SHORT_TERM = "residential-short-term", "Residential, short-term"
-    RESIDENTIAL_LONG_TERM = "residential-long-term", "Residential, long-term"
-    PARTIAL_HOSPITALIZATION = "partial-hospitalization", label_of("PH")
-    INTENSIVE_OUTPATIENT = "intensive-outpatient", "Intensive outpatient (IOP)"
-    OUTPATIENT = "outpatient", label_of("OP")
-    OPIOID_TREATMENT_PROGRAM = "opioid-treatment-program", "Opioid treatment program (methadone clinic)"
+    MEDICAL_DETOX = "medical-detox", _("Medical detox")
+    OUTPATIENT_DETOX = "outpatient-detox", _(label_of("OD"))
+    HOSPITAL_INPATIENT = "hospital-inpatient", _(label_of("HI"))
+    RESIDENTIAL_SHORT_TERM = "residential-short-term", _("Residential, short-term")
+    RESIDENTIAL_LONG_TERM = "residential-long-term", _("Residential, long-term")
+    PARTIAL_HOSPITALIZATION = "partial-hospitalization", _(label_of("PH"))
+    INTENSIVE_OUTPATIENT = "intensive-outpatient", _("Intensive outpatient (IOP)")
+    OUTPATIENT = "outpatient", _(label_of("OP"))
+    OPIOID_TREATMENT_PROGRAM = "opioid-treatment-program", _("Opioid treatment program (methadone clinic)")
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -41,11 +43,11 @@ class LevelOfCare(models.TextChoices):
 
     @property
     def description(self) -> str:
-        return LEVEL_OF_CARE_DESCRIPTIONS[self]
+        return str(LEVEL_OF_CARE_DESCRIPTIONS[self])  # in the active language, as plain text (joins, JSON)
 
     @property
     def short_label(self) -> str:
-        return LEVEL_OF_CARE_SHORT_LABELS.get(self, self.label)
+        return str(LEVEL_OF_CARE_SHORT_LABELS.get(self, self.label))
 
 
 # What families call a level of care: the label of every field that asks for one.
@@ -67,37 +69,37 @@ LEVEL_OF_CARE_SEARCH = {
 }
 
 LEVEL_OF_CARE_SHORT_LABELS = {
-    LevelOfCare.PARTIAL_HOSPITALIZATION: "Day treatment (PHP)",
-    LevelOfCare.OPIOID_TREATMENT_PROGRAM: "Methadone clinic (OTP)",
+    LevelOfCare.PARTIAL_HOSPITALIZATION: _("Day treatment (PHP)"),
+    LevelOfCare.OPIOID_TREATMENT_PROGRAM: _("Methadone clinic (OTP)"),
 }
 
 LEVEL_OF_CARE_DESCRIPTIONS = {
-    LevelOfCare.MEDICAL_DETOX: (
+    LevelOfCare.MEDICAL_DETOX: _(
         "Round-the-clock medical care in a hospital or residential unit while the body clears "
         "alcohol or drugs, usually 3 to 10 days. For withdrawal that could be dangerous."
     ),
-    LevelOfCare.OUTPATIENT_DETOX: (
+    LevelOfCare.OUTPATIENT_DETOX: _(
         "Withdrawal care with daily visits while living at home. For milder withdrawal with "
         "a safe, steady place to stay."
     ),
-    LevelOfCare.HOSPITAL_INPATIENT: (
+    LevelOfCare.HOSPITAL_INPATIENT: _(
         "Treatment while staying in a hospital, for people who also need close medical or psychiatric care."
     ),
-    LevelOfCare.RESIDENTIAL_SHORT_TERM: (
+    LevelOfCare.RESIDENTIAL_SHORT_TERM: _(
         "Living at a treatment center for up to 30 days, with counseling and support every day."
     ),
-    LevelOfCare.RESIDENTIAL_LONG_TERM: (
+    LevelOfCare.RESIDENTIAL_LONG_TERM: _(
         "Living at a treatment center for more than 30 days, often several months, to rebuild "
         "daily life with structure and support."
     ),
-    LevelOfCare.PARTIAL_HOSPITALIZATION: ("Treatment most of the day, usually 5 days a week, going home at night."),
-    LevelOfCare.INTENSIVE_OUTPATIENT: (
+    LevelOfCare.PARTIAL_HOSPITALIZATION: _("Treatment most of the day, usually 5 days a week, going home at night."),
+    LevelOfCare.INTENSIVE_OUTPATIENT: _(
         "Group and individual sessions about 3 hours a day, 3 to 5 days a week, around work, school or family life."
     ),
-    LevelOfCare.OUTPATIENT: (
+    LevelOfCare.OUTPATIENT: _(
         "Counseling once or twice a week while living at home. Often the next step after more intensive care."
     ),
-    LevelOfCare.OPIOID_TREATMENT_PROGRAM: (
+    LevelOfCare.OPIOID_TREATMENT_PROGRAM: _(
         "A licensed clinic that gives methadone (and often buprenorphine) for opioid addiction, "
         "with counseling. Most people visit daily at first."
     ),
@@ -105,9 +107,9 @@ LEVEL_OF_CARE_DESCRIPTIONS = {
 
 
 class Medication(models.TextChoices):
-    BUPRENORPHINE = "buprenorphine", "Buprenorphine (Suboxone and others)"
-    METHADONE = "methadone", label_of("METH")
-    NALTREXONE = "naltrexone", "Naltrexone (Vivitrol and others)"
+    BUPRENORPHINE = "buprenorphine", _("Buprenorphine (Suboxone and others)")
+    METHADONE = "methadone", _(label_of("METH"))
+    NALTREXONE = "naltrexone", _("Naltrexone (Vivitrol and others)")
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -126,16 +128,16 @@ MEDICATION_SEARCH = {
 
 
 class Payment(models.TextChoices):
-    MEDICAID = "medicaid", label_of("MD")
-    MEDICARE = "medicare", label_of("MC")
-    PRIVATE_INSURANCE = "private-insurance", label_of("PI")
-    MILITARY = "military", "Military insurance (TRICARE)"
-    STATE_FINANCED = "state-financed", "State-financed insurance"
-    IHS_TRIBAL = "ihs-tribal", label_of("ITU")
-    SELF_PAY = "self-pay", "Cash or self-pay"
-    SLIDING_SCALE = "sliding-scale", "Sliding fee scale (based on income)"
-    FREE = "free", "Free treatment"
-    PAYMENT_ASSISTANCE = "payment-assistance", "Payment assistance"
+    MEDICAID = "medicaid", _(label_of("MD"))
+    MEDICARE = "medicare", _(label_of("MC"))
+    PRIVATE_INSURANCE = "private-insurance", _(label_of("PI"))
+    MILITARY = "military", _("Military insurance (TRICARE)")
+    STATE_FINANCED = "state-financed", _("State-financed insurance")
+    IHS_TRIBAL = "ihs-tribal", _(label_of("ITU"))
+    SELF_PAY = "self-pay", _("Cash or self-pay")
+    SLIDING_SCALE = "sliding-scale", _("Sliding fee scale (based on income)")
+    FREE = "free", _("Free treatment")
+    PAYMENT_ASSISTANCE = "payment-assistance", _("Payment assistance")
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -159,14 +161,14 @@ PAYMENT_SEARCH = {
 class Population(models.TextChoices):
     """Programs for particular people. Ages are the Age filter's, not these."""
 
-    ADULT_WOMEN = "women", label_of("FEM")  # the gender code's word
-    PREGNANT = "pregnant", label_of("PW")
-    ADULT_MEN = "men", label_of("MALE")  # the gender code's word
-    VETERANS = "veterans", label_of("VET")
-    MILITARY = "military", "Active duty military and families"
-    LGBTQ = "lgbtq", "LGBTQ+ people"
-    CRIMINAL_JUSTICE = "criminal-justice", "People involved with the courts"
-    TRAUMA = "trauma", label_of("TRMA")
+    ADULT_WOMEN = "women", _(label_of("FEM"))  # the gender code's word
+    PREGNANT = "pregnant", _(label_of("PW"))
+    ADULT_MEN = "men", _(label_of("MALE"))  # the gender code's word
+    VETERANS = "veterans", _(label_of("VET"))
+    MILITARY = "military", _("Active duty military and families")
+    LGBTQ = "lgbtq", _("LGBTQ+ people")
+    CRIMINAL_JUSTICE = "criminal-justice", _("People involved with the courts")
+    TRAUMA = "trauma", _(label_of("TRMA"))
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -187,9 +189,9 @@ POPULATION_SEARCH = {
 
 
 class Language(models.TextChoices):
-    SPANISH = "spanish", label_of("SP")
-    DEAF = "deaf", "Deaf and hard of hearing (ASL)"
-    OTHER = "other", "Another language (call to ask which)"
+    SPANISH = "spanish", _(label_of("SP"))
+    DEAF = "deaf", _("Deaf and hard of hearing (ASL)")
+    OTHER = "other", _("Another language (call to ask which)")
 
 
 LANGUAGE_SEARCH = {
@@ -204,10 +206,10 @@ ON_MEDICATION_SEARCH = SearchBit(37, ("MOA",))  # already taking methadone or bu
 
 
 class Age(models.TextChoices):
-    CHILDREN = "children", "Children and teens"
-    YOUNG_ADULTS = "young-adults", label_of("YAD")
-    ADULTS = "adults", label_of("ADLT")
-    SENIORS = "seniors", label_of("SNR")
+    CHILDREN = "children", _("Children and teens")
+    YOUNG_ADULTS = "young-adults", _(label_of("YAD"))
+    ADULTS = "adults", _(label_of("ADLT"))
+    SENIORS = "seniors", _(label_of("SNR"))
 
 
 # SAMHSA's "Age" codes, plus the special-program codes that mean the same ages (an adolescent program
@@ -221,20 +223,20 @@ AGE_SEARCH = {
 
 
 class FacilityType(models.TextChoices):
-    SUBSTANCE_USE = "SA", "Substance use"
-    MENTAL_HEALTH = "MH", "Mental health"
-    BOTH = "BOTH", "Substance use and mental health"
+    SUBSTANCE_USE = "SA", _("Substance use")
+    MENTAL_HEALTH = "MH", _("Mental health")
+    BOTH = "BOTH", _("Substance use and mental health")
 
 
 class Operator(models.TextChoices):
-    PRIVATE_FOR_PROFIT = "private-for-profit", "Private for-profit"
-    NON_PROFIT = "non-profit", "Private non-profit"
-    LOCAL_GOVERNMENT = "local-government", label_of("LCCG")
-    STATE_GOVERNMENT = "state-government", label_of("STG")
-    TRIBAL_GOVERNMENT = "tribal-government", label_of("TBG")
-    VETERANS_AFFAIRS = "veterans-affairs", label_of("VAMC")
-    INDIAN_HEALTH_SERVICE = "indian-health-service", label_of("IH")
-    DEFENSE = "defense", label_of("DDF")
+    PRIVATE_FOR_PROFIT = "private-for-profit", _("Private for-profit")
+    NON_PROFIT = "non-profit", _("Private non-profit")
+    LOCAL_GOVERNMENT = "local-government", _(label_of("LCCG"))
+    STATE_GOVERNMENT = "state-government", _(label_of("STG"))
+    TRIBAL_GOVERNMENT = "tribal-government", _(label_of("TBG"))
+    VETERANS_AFFAIRS = "veterans-affairs", _(label_of("VAMC"))
+    INDIAN_HEALTH_SERVICE = "indian-health-service", _(label_of("IH"))
+    DEFENSE = "defense", _(label_of("DDF"))
 
 
 # In priority order: a VA clinic is also "federal"; the most specific code wins.
@@ -251,19 +253,19 @@ OPERATOR_CODES = {
 
 
 class Status(models.TextChoices):
-    ACTIVE = "active", "Open"
-    TEMPORARILY_CLOSED = "temporarily-closed", "Temporarily closed"
-    CLOSED = "closed", "Closed"
+    ACTIVE = "active", pgettext_lazy("facility status", "Open")
+    TEMPORARILY_CLOSED = "temporarily-closed", _("Temporarily closed")
+    CLOSED = "closed", _("Closed")
 
 
 class Source(models.TextChoices):
-    SAMHSA = "samhsa", "SAMHSA directory import"
-    DEMO = "demo", "Demo data (fictional)"
-    FINDER = "finder", "Added in Finder"
-    HSDS = "hsds", "Imported from an HSDS package"
+    SAMHSA = "samhsa", _("SAMHSA directory import")
+    DEMO = "demo", _("Demo data (fictional)")
+    FINDER = "finder", _("Added in Finder")
+    HSDS = "hsds", _("Imported from an HSDS package")
 
 
 class VerifiedBy(models.TextChoices):
-    FACILITY_STAFF = "facility-staff", "facility staff"
-    STEWARD = "steward", "the Finder team"
-    HELPLINE = "helpline", "a helpline worker"
+    FACILITY_STAFF = "facility-staff", _("facility staff")
+    STEWARD = "steward", _("the Finder team")
+    HELPLINE = "helpline", _("a helpline worker")

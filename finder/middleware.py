@@ -4,6 +4,7 @@ from django.db import DatabaseError
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 
+from finder.language import page_path
 from finder.routers import REPLICA, reading_from_replica, replica_is_resting, replica_reads, rest_replica
 
 
@@ -41,8 +42,8 @@ class PrivatePagesNotStoredMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        # "/staff" (before the slash is appended) counts too; "/staffing/" would not.
-        if (request.path_info.rstrip("/") + "/").startswith(self.PREFIXES):
+        # "/staff" (before the slash is appended) counts too; "/staffing/" would not; nor does /es/ (Spanish pages).
+        if (page_path(request.path_info).rstrip("/") + "/").startswith(self.PREFIXES):
             add_never_cache_headers(response)
         return response
 

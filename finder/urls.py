@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from finder.language import switch_language
 from finder.views import healthz
 from opendata.views import ApiRoot
 
@@ -12,6 +13,8 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # The language switch on every page: remembers the choice, then shows the same page in that language.
+    path("language/", switch_language, name="switch-language"),
 ]
 # Pages people read: English at /..., the same page in Spanish at /es/... (a shareable address in either language).
 urlpatterns += i18n_patterns(

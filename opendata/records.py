@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from centers import search_flags
 from centers.models import Availability, AvailabilityStatus, Facility, Service
 from centers.taxonomy import ServiceCategory
+from centers.vocabulary import LEVEL_OF_CARE_DESCRIPTIONS as DESCRIPTIONS
 from centers.vocabulary import LevelOfCare, Operator, Source, Status
 from opendata import ids, taxonomy
 from opendata.models import Taxonomy, TaxonomyTerm, TermLink
@@ -157,7 +158,7 @@ class _Builder:
             "tax_status": None,
             "tax_id": None,
             "year_incorporated": None,
-            "legal_status": Operator(facility.operator).label if facility.operator else None,
+            "legal_status": taxonomy.english(Operator(facility.operator).label) if facility.operator else None,
             "logo": None,
             "uri": None,
             "parent_organization_id": None,
@@ -243,9 +244,9 @@ class _Builder:
             "id": service_id,
             "organization_id": organization_id,
             "program_id": None,
-            "name": GENERAL_SERVICE_NAME if general else LevelOfCare(level).label,
+            "name": GENERAL_SERVICE_NAME if general else taxonomy.english(LevelOfCare(level).label),
             "alternate_name": None,
-            "description": GENERAL_SERVICE_DESCRIPTION if general else LevelOfCare(level).description,
+            "description": GENERAL_SERVICE_DESCRIPTION if general else taxonomy.english(DESCRIPTIONS[level]),
             "url": _blank(facility.website),
             "email": None,
             "status": SERVICE_STATUS[facility.status],
@@ -372,7 +373,7 @@ def _wait_time(availability: Availability | None) -> str | None:
 def _capacity(service_id: str, availability: Availability) -> dict:
     """Openings for one level of care: the number staff gave, 0 when not accepting or on a waitlist (docs/hsds.md)."""
     status = AvailabilityStatus(availability.status)
-    description = status.label
+    description = taxonomy.english(status.label)
     available = 0
     if status == AvailabilityStatus.ACCEPTING:
         if availability.open_slots is None:

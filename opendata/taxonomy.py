@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from django.utils import translation
+
 from centers import search_flags
 from centers.taxonomy import KNOWN_SERVICES, ServiceCategory
-from centers.vocabulary import LEVEL_OF_CARE_LABEL, Language, LevelOfCare
+from centers.vocabulary import LEVEL_OF_CARE_DESCRIPTIONS, LEVEL_OF_CARE_LABEL, Language, LevelOfCare
 from opendata import ids
 
 SAMHSA = "SAMHSA service codes"
@@ -62,6 +64,12 @@ YES_LABELS = {
 }
 
 
+def english(label) -> str:
+    """A label of the vocabulary (translated on pages) as HSDS publishes it: English, whatever the active language."""
+    with translation.override(LANGUAGE_CODE):
+        return str(label)
+
+
 @dataclass(frozen=True)
 class Choice:
     """One search choice: its filter, value, plain label, and the SAMHSA codes that mean it."""
@@ -83,7 +91,7 @@ class Choice:
 def _choices() -> list[Choice]:
     result = []
     for kind, choice, declared in search_flags.DECLARED:
-        label = YES_LABELS[kind] if choice == "yes" else choice.label
+        label = YES_LABELS[kind] if choice == "yes" else english(choice.label)
         result.append(Choice(kind, str(choice), label, declared.codes))
     return result
 
@@ -113,7 +121,7 @@ def samhsa_term(code: str, category: str, label: str) -> dict:
 
 @cache
 def _samhsa_term(code: str, category: str, label: str) -> tuple:
-    category_label = ServiceCategory(category).label if category in CATEGORIES else category
+    category_label = english(ServiceCategory(category).label) if category in CATEGORIES else category
     term = _term(
         ids.samhsa_term(code),
         code,
@@ -138,7 +146,7 @@ def samhsa_terms(services: Iterable[tuple[str, str, str]]) -> list[dict]:
             SAMHSA,
             SAMHSA_TAXONOMY_ID,
         )
-        for value, label in ServiceCategory.choices
+        for value, label in [(value, english(label)) for value, label in ServiceCategory.choices]
     ]
     return rows + [samhsa_term(code, category, label) for code, category, label in services]
 
@@ -160,7 +168,7 @@ def _finder_terms() -> tuple[tuple, ...]:
             FINDER,
             FINDER_TAXONOMY_ID,
         )
-        for kind, label in FILTER_LABELS.items()
+        for kind, label in [(kind, english(label)) for kind, label in FILTER_LABELS.items()]
     ]
     for choice in CHOICES:
         rows.append(
@@ -179,7 +187,7 @@ def _finder_terms() -> tuple[tuple, ...]:
 
 def _choice_description(choice: Choice) -> str:
     if choice.kind == "level":
-        return LevelOfCare(choice.value).description
+        return english(LEVEL_OF_CARE_DESCRIPTIONS[LevelOfCare(choice.value)])
     if choice.kind == "language" and choice.value == Language.OTHER:
         return "A language other than English, Spanish and ASL (SAMHSA's F and N language codes)."
     return f"{choice.label} (SAMHSA service codes {', '.join(choice.codes)})."

@@ -169,7 +169,7 @@ def facility_row(facility: Facility) -> list:
         facility.full_address,
         "; ".join(f"{label}: {number}" for label, number in phones if number),
         facility.website,
-        "; ".join(level.label for level in facility.levels_of_care),
+        "; ".join(str(level.label) for level in facility.levels_of_care),
         _verified_text(facility),
         "; ".join(_availability_text(availability) for availability in facility.availability_by_level()),
     ]

@@ -122,6 +122,38 @@ def pytest_report_header(config):
     return f"database: {'PostgreSQL' if url.startswith('postgres') else 'SQLite'}"
 
 
+@pytest.fixture(autouse=True)
+def _english_to_start_with():
+    """Each test starts in English: a request to a Spanish page leaves Spanish active in the thread (LocaleMiddleware
+    activates a language and never deactivates it), and the next test's reverse() would then give /es/... URLs."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _spanish_catalogue_compiled():
+    """Spanish pages need the compiled catalogue: `make test` compiles it, and so does a bare pytest run, here.
+
+    Written only when missing or older than django.po, through a temporary file (other runs may read it).
+    Without GNU gettext nothing is compiled, and the tests of Spanish pages fail, saying they are English.
+    """
+    import shutil
+    import subprocess
+
+    from django.utils.translation import trans_real
+
+    po = Path(__file__).resolve().parent.parent / "locale" / "es" / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+    if shutil.which("msgfmt") and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
+        partial = mo.with_name(f"django.mo.{os.getpid()}")
+        subprocess.run(["msgfmt", "--check-format", "-o", str(partial), str(po)], check=True)
+        partial.replace(mo)
+        trans_real._translations.clear()  # catalogues read before this one existed
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _postgres_when_required(django_db_setup, django_db_blocker):
     """In CI (FINDER_REQUIRE_POSTGRES=1) a run given DATABASE_URL must really be on PostgreSQL."""

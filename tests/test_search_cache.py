@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from centers import search_cache
 from centers.demo import load_demo
@@ -141,10 +141,13 @@ def test_logged_in_staff_never_fill_the_cache_nor_are_served_from_it(client, any
 
 
 def test_each_language_has_its_own_entries(client, any_cache, detox_atlanta):
-    client.get(URL, {"location": "30303"})
-    with translation.override("es"):
-        assert not from_cache(client.get(URL, {"location": "30303"}))
-        assert from_cache(client.get(URL, {"location": "30303"}))
+    # English at /, Spanish at /es/ (i18n_patterns): a page made in one language is never served in the other.
+    assert not from_cache(client.get(URL, {"location": "30303"}))
+    spanish = client.get("/es" + URL, {"location": "30303"})
+    assert not from_cache(spanish) and '<html lang="es">' in spanish.content.decode()
+    assert from_cache(client.get("/es" + URL, {"location": "30303"}))
+    english = client.get(URL, {"location": "30303"})
+    assert from_cache(english) and '<html lang="en">' in english.content.decode()
 
 
 def test_every_search_that_finds_nothing_is_counted_cached_or_not(client, any_cache, detox_atlanta):

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from centers.vocabulary import LevelOfCare
@@ -16,9 +17,9 @@ def fresh_since():
 
 
 class AvailabilityStatus(models.TextChoices):
-    ACCEPTING = "accepting", "Accepting new patients"
-    WAITLIST = "waitlist", "Waitlist"
-    NOT_ACCEPTING = "not-accepting", "Not accepting new patients"
+    ACCEPTING = "accepting", _("Accepting new patients")
+    WAITLIST = "waitlist", _("Waitlist")
+    NOT_ACCEPTING = "not-accepting", _("Not accepting new patients")
 
 
 class AvailabilityQuerySet(models.QuerySet):

@@ -5,10 +5,11 @@ from functools import lru_cache
 from django import forms, template
 from django.template.loader import get_template
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.http import urlencode
 from django.utils.timesince import timesince
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from centers.taxonomy import ServiceCategory
 
@@ -30,8 +31,8 @@ def miles(distance) -> str:
     if distance is None:
         return ""
     if distance < 0.1:
-        return "under 0.1 miles"
-    return f"{distance:.1f} miles" if distance < 10 else f"{distance:.0f} miles"
+        return gettext("under 0.1 miles")
+    return gettext("%(n)s miles") % {"n": number_format(distance, 1 if distance < 10 else 0)}
 
 
 @register.filter
@@ -41,20 +42,21 @@ def age(moment) -> str:
         return ""
     now = timezone.now()
     if (now - moment).total_seconds() < 60:
-        return "just now"
-    return f"{timesince(moment, now).split(',')[0]} ago"
+        return gettext("just now")
+    return gettext("%(time)s ago") % {"time": timesince(moment, now).split(",")[0]}
 
 
 @register.filter
 def calendar_date(moment) -> str:
-    """'Mar 4, 2026': the day of a moment in the site's time zone (what |date:"M j, Y" says), for cards."""
+    """'Mar 4, 2026' ('4 de marzo de 2026' in Spanish): the day of a moment in the site's time zone, for cards."""
     return _calendar_date(timezone.localdate(moment), get_language()) if moment else ""
 
 
 @lru_cache(maxsize=512)
 def _calendar_date(day: date, language: str) -> str:
     # Once per day and language: a page of cards imported on the same day formats one date, not ten.
-    return date_format(day, "M j, Y")
+    # English as |date:"M j, Y" says it; other languages in their own date format (Django's locale formats).
+    return date_format(day, "M j, Y" if language == "en" else "DATE_FORMAT")
 
 
 @register.simple_tag
@@ -159,27 +161,27 @@ def back_query(context) -> str:
 # The detail page's headings for the service taxonomy, in the words and the order a family reads them.
 # (The taxonomy's own labels are the staff portal's, where they name form sections.)
 PLAIN_SERVICE_HEADINGS = {
-    ServiceCategory.SETTING: "Where care happens",
-    ServiceCategory.TYPE_OF_CARE: "What they treat",
-    ServiceCategory.MEDICATION: "Medicines for addiction",
-    ServiceCategory.DETOX: "Help through withdrawal from",
-    ServiceCategory.PAYMENT: "Ways to pay",
-    ServiceCategory.PAYMENT_ASSISTANCE: "Help with the cost",
-    ServiceCategory.AGE: "Ages they treat",
-    ServiceCategory.GENDER: "Who they treat",
-    ServiceCategory.SPECIAL_PROGRAMS: "Programs for",
-    ServiceCategory.LANGUAGE: "Languages and sign language",
-    ServiceCategory.PRIMARY_FOCUS: "Main focus",
+    ServiceCategory.SETTING: _("Where care happens"),
+    ServiceCategory.TYPE_OF_CARE: _("What they treat"),
+    ServiceCategory.MEDICATION: _("Medicines for addiction"),
+    ServiceCategory.DETOX: _("Help through withdrawal from"),
+    ServiceCategory.PAYMENT: _("Ways to pay"),
+    ServiceCategory.PAYMENT_ASSISTANCE: _("Help with the cost"),
+    ServiceCategory.AGE: _("Ages they treat"),
+    ServiceCategory.GENDER: _("Who they treat"),
+    ServiceCategory.SPECIAL_PROGRAMS: _("Programs for"),
+    ServiceCategory.LANGUAGE: _("Languages and sign language"),
+    ServiceCategory.PRIMARY_FOCUS: _("Main focus"),
     ServiceCategory.OPERATION: ServiceCategory.OPERATION.label,  # already plain: "Run by"
     ServiceCategory.LICENSE: ServiceCategory.LICENSE.label,
-    ServiceCategory.ACCREDITATION: "Checked and approved by (accreditation)",
+    ServiceCategory.ACCREDITATION: _("Checked and approved by (accreditation)"),
     ServiceCategory.OTHER: ServiceCategory.OTHER.label,
 }
 
 
 # SAMHSA codes other languages one by one (F1-F119 spoken, N1-N40 Native American) without naming them;
 # a family reads "3 other languages (call to ask which)" once rather than the same words three times.
-OTHER_LANGUAGE_CODES = {"F": "other language", "N": "Native American language"}
+OTHER_LANGUAGE_CODES = {"F": "other", "N": "native"}
 
 
 def _language_labels(services) -> list[str]:
@@ -189,9 +191,19 @@ def _language_labels(services) -> list[str]:
         if kind:
             others[kind] = others.get(kind, 0) + 1
         else:
-            labels.append(service.label)
+            labels.append(gettext(service.label))  # stored in English (centers.taxonomy); shown translated
     for kind, count in others.items():
-        labels.append(f"{count} {kind}{'s' if count != 1 else ''} (call to ask which)")
+        if kind == "native":
+            words = ngettext(
+                "%(n)s Native American language (call to ask which)",
+                "%(n)s Native American languages (call to ask which)",
+                count,
+            )
+        else:
+            words = ngettext(
+                "%(n)s other language (call to ask which)", "%(n)s other languages (call to ask which)", count
+            )
+        labels.append(words % {"n": count})
     return labels
 
 
@@ -210,7 +222,8 @@ def plain_service_groups(facility) -> list[tuple[str, str, list[str]]]:
         if category == ServiceCategory.LANGUAGE and category in services:
             groups.append((category.value, heading, _language_labels(services[category])))
         elif category in services:
-            groups.append((category.value, heading, [service.label for service in services[category]]))
+            labels = sorted(gettext(service.label) for service in services[category])  # in the reader's alphabet
+            groups.append((category.value, heading, labels))
         if category == ServiceCategory.PAYMENT and insurers:
-            groups.append(("insurers", "Insurance companies", insurers))
+            groups.append(("insurers", gettext("Insurance companies"), insurers))
     return groups
