@@ -74,7 +74,8 @@ class BrowserLanguageMiddleware:
             response = HttpResponseRedirect(target)
         else:
             response = self.get_response(request)
-        if request.method in ("GET", "HEAD") and not get_language_from_path(request.path_info):
+        path = request.path_info
+        if request.method in ("GET", "HEAD") and not get_language_from_path(path) and not path.startswith(NOT_PAGES):
             # The answer at an English address depends on both (a cache must not give it to everyone).
             patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
