@@ -335,8 +335,27 @@ def unmarked_text(source: str) -> list[tuple[int, str]]:
     return parser.found
 
 
+# Pages outside the language prefix, so always English (finder/urls.py), each with its reason.
+ENGLISH_ONLY_TEMPLATES = {
+    "admin": "the stewards' admin, /admin/: Finder's own team's tool (families, admissions staff and helpline workers "
+    "use the public pages, the staff portal and the helpline, all in both languages)",
+    "api": "the API's documentation page, /api/docs/: for developers, like the APIs themselves (README, API)",
+}
+
+
 def _templates() -> list[Path]:
-    return sorted(path for path in TEMPLATES.rglob("*") if path.is_file() and path.suffix in (".html", ".txt"))
+    return sorted(
+        path
+        for path in TEMPLATES.rglob("*")
+        if path.is_file()
+        and path.suffix in (".html", ".txt")
+        and path.relative_to(TEMPLATES).parts[0] not in ENGLISH_ONLY_TEMPLATES
+    )
+
+
+@pytest.mark.parametrize("url", ["/es/admin/", "/es/api/docs/"])
+def test_english_only_pages_have_no_spanish_address(client, db, url):
+    assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("template", _templates(), ids=lambda path: str(path.relative_to(TEMPLATES)))
