@@ -96,7 +96,9 @@ def set_up(data: str, plan_path: Path, *, demo_count: int) -> None:
         accounts["admissions"].append([staff.username, facility])
     listed = list(Facility.objects.listed().order_by("pk").values_list("pk", flat=True))
     sample = Facility.objects.filter(pk__in=listed[:: max(1, len(listed) // 100)])
-    guide = sorted(path.stem for path in (ROOT / "templates" / "guide").glob("[!_]*.html") if path.stem != "index")
+    from centers.views import GUIDE_TOPICS
+
+    guide = sorted(GUIDE_TOPICS)  # the topics, not every template in templates/guide/ (the chooser's are there too)
     plan = {
         "password": PASSWORD,
         "accounts": accounts,
