@@ -5,6 +5,7 @@ Same requirements and fixtures as tests/test_browser.py (Chromium at /usr/bin/ch
 """
 
 import os
+import re
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # see tests/test_browser.py
 
@@ -102,6 +103,19 @@ def test_use_my_location_refused_says_so_and_returns_to_the_box(new_context, liv
     expect(page.locator("[data-locate-status]")).to_contain_text("Location is blocked for this site")
     expect(page.get_by_label("ZIP code or city")).to_be_focused()
     assert page.url == live_server.url + "/"
+
+
+def test_what_the_scripts_say_is_in_the_page_s_language(new_context, live_server, directory):
+    from playwright.sync_api import expect
+
+    page = new_context(locale="es").new_page()  # no geolocation permission: Chromium refuses
+    page.goto(live_server.url + "/es/")
+    page.get_by_role("button", name="Usar mi ubicación").click()
+    expect(page.locator("[data-locate-status]")).to_contain_text("La ubicación está bloqueada para este sitio")
+    page.goto(live_server.url + "/es" + directory["iop_downtown"].get_absolute_url())
+    page.evaluate("Object.defineProperty(navigator, 'share', {value: undefined})")  # copy instead of a share sheet
+    page.get_by_role("button", name="Compartir esta ficha").click()
+    expect(page.locator("[data-share-status]")).to_contain_text(re.compile("Copie este enlace:|Enlace copiado"))
 
 
 def test_crisis_numbers_are_within_the_first_150_pixels_of_a_phone(new_context, live_server, directory):

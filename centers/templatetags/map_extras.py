@@ -9,6 +9,7 @@ from django import template
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
+from django.utils.translation import gettext
 
 from centers.templatetags.centers_extras import miles, tel_href
 
@@ -39,6 +40,7 @@ def base_map(around: list[tuple[float, float]] | None = None, *, interactive: bo
         "counties": counties,
         "tiles": settings.FINDER_MAP_TILES_URL,
         "tilesAttribution": settings.FINDER_MAP_TILES_ATTRIBUTION,
+        "outlinesAttribution": gettext("Outlines: US Census Bureau"),
         "interactive": interactive,
     }
 
@@ -59,8 +61,9 @@ def marker(facility, number: int | None = None) -> dict | None:
         "lat": facility.latitude,
         "lng": facility.longitude,
         "url": facility.get_absolute_url(),
-        "distance": f"{miles(distance)} away" if distance is not None else "",
+        "distance": gettext("%(distance)s away") % {"distance": miles(distance)} if distance is not None else "",
         "phone": phone,
+        "call": gettext("Call %(phone)s") % {"phone": phone},
         "tel": tel_href(phone),
     }
 

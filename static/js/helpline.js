@@ -1,5 +1,6 @@
 // Helpline workspace. Everything works without this file; it only adds conveniences:
-// - "Copy" puts the text-message version on the clipboard (or selects it to copy by hand);
+// - "Copy" puts the text-message version on the clipboard (or selects it to copy by hand), saying so in the
+//   words of its data- attributes (the page's language);
 // - "Print" opens the print dialog on the handout;
 // - after adding a result to the shortlist, focus returns to that result instead of the search box.
 (function () {
@@ -16,12 +17,12 @@
     function selectText() {
       text.focus();
       text.select();
-      say("Selected. Press Ctrl+C (Cmd+C on a Mac) to copy.");
+      say(button.dataset.selected);
     }
 
     button.addEventListener("click", function () {
       if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(text.value).then(function () { say("Copied."); }, selectText);
+        navigator.clipboard.writeText(text.value).then(function () { say(button.dataset.copied); }, selectText);
       } else {
         selectText();
       }

@@ -1,5 +1,6 @@
 // "Use my location": searches at once from the browser's coordinates (with the distance and filters
 // already chosen). Without JavaScript the button stays hidden and the box takes a ZIP code or city.
+// Its messages are on the status line's data- attributes, in the page's language (templates/centers/_refine.html).
 (function () {
   var button = document.querySelector("[data-locate]");
   var status = document.querySelector("[data-locate-status]");
@@ -8,19 +9,19 @@
   button.hidden = false;
   button.addEventListener("click", function () {
     button.disabled = true;
-    status.textContent = "Finding your location…";
+    status.textContent = status.dataset.finding;
     navigator.geolocation.getCurrentPosition(
       function (position) {
         input.value = position.coords.latitude.toFixed(4) + "," + position.coords.longitude.toFixed(4);
-        status.textContent = "Searching near you…";
+        status.textContent = status.dataset.searching;
         input.form.submit();
       },
       function (error) {
         button.disabled = false;
         status.textContent =
           error.code === error.PERMISSION_DENIED
-            ? "Location is blocked for this site, so we can't search near you. Type a ZIP code or city instead, or allow location in your browser's settings."
-            : "We couldn't get your location. Type a ZIP code or city instead.";
+            ? status.dataset.blocked
+            : status.dataset.failed;
         input.focus();
       },
       { timeout: 10000, maximumAge: 600000 }

@@ -66,7 +66,7 @@
     box.appendChild(heading);
     if (item.distance) box.appendChild(element("p", "", item.distance));
     if (item.tel) {
-      var call = element("a", "map-popup-call", "Call " + item.phone);
+      var call = element("a", "map-popup-call", item.call);
       call.href = item.tel;
       var line = element("p");
       line.appendChild(call);
@@ -137,7 +137,7 @@
       attributionControl: true,
     });
     map.attributionControl.setPrefix("Leaflet");
-    map.attributionControl.addAttribution("Outlines: US Census Bureau");
+    map.attributionControl.addAttribution(data.outlinesAttribution);
     if (data.tiles) {
       L.tileLayer(data.tiles, { attribution: data.tilesAttribution, maxZoom: 18 }).addTo(map);
     }

@@ -3,6 +3,7 @@
 // - Share opens the phone's share sheet (Web Share API) or, where there is none, copies the link and
 //   says "Link copied" (or shows the link to copy by hand when the clipboard is not available).
 // - Print opens the print dialog.
+// Its messages are on the status line's data- attributes, in the page's language (centers/_detail_actions.html).
 (function () {
   var link = document.querySelector("[data-share-link]");
   var button = document.querySelector("[data-share]");
@@ -19,13 +20,13 @@
     button.hidden = false;
 
     var showLink = function () {
-      say("Copy this link: " + url);
+      say(status.dataset.copyThis + " " + url);
     };
 
     var copy = function () {
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(url).then(function () {
-          say("Link copied. Paste it into a text or an email.");
+          say(status.dataset.copied);
         }, showLink);
       } else {
         showLink();
